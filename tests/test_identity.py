@@ -1,0 +1,53 @@
+"""Entity resolution: every spelling of one model, vendor or host gives one IRI."""
+
+import pytest
+
+from modelgraph.identity import (
+    resolve_benchmark,
+    resolve_capability,
+    resolve_host,
+    resolve_model,
+    resolve_vendor,
+)
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["GPT-4o-mini", "GPT-4o mini", "gpt-4o-mini", "OpenAI: GPT-4o-mini", "openai/gpt-4o-mini"],
+)
+def test_spellings_of_one_model_resolve_to_one_slug(spelling):
+    assert resolve_model(spelling).slug == "gpt-4o-mini"
+
+
+def test_a_dated_identifier_is_a_snapshot_linked_to_its_alias():
+    for spelling in ("openai/gpt-4o-mini-2024-07-18", "GPT-4o-mini (2024-07-18)"):
+        snapshot = resolve_model(spelling)
+        assert snapshot.slug == "gpt-4o-mini-2024-07-18"
+        assert snapshot.alias_slug == "gpt-4o-mini"
+        assert snapshot.snapshot_date == "2024-07-18"
+
+
+def test_version_dots_and_case_do_not_split_a_model():
+    assert resolve_model("GPT-4.1 Nano").slug == resolve_model("gpt-4.1-nano").slug
+    assert resolve_model("GPT-4.1 Nano").slug == resolve_model("gpt-4-1-nano").slug
+
+
+def test_vendor_comes_from_a_path_or_a_display_prefix():
+    assert resolve_model("openai/gpt-4o-mini").vendor_slug == "openai"
+    assert resolve_model("OpenAI: o3 Pro").vendor_slug == "openai"
+    assert resolve_model("OpenAI: o3 Pro").slug == "o3-pro"
+    assert resolve_model("openrouter/openai/gpt-4o-mini").vendor_slug == "openai"
+
+
+def test_hosts_drop_generic_words_and_vendors_legal_forms():
+    assert resolve_host("OpenAI API") == resolve_host("OpenAI") == "openai"
+    assert resolve_host("Azure OpenAI") == "azure-openai"
+    assert resolve_vendor("OpenAI") == resolve_vendor("openai")
+
+
+def test_capabilities_and_benchmarks_normalise():
+    assert resolve_capability("structuredOutputs") == resolve_capability("Structured Outputs")
+    assert resolve_capability("functionCalling") == "function-calling"
+    assert resolve_benchmark("Massive Multi-discipline Multimodal Understanding") == "mmmu"
+    assert resolve_benchmark("MMLU") == "mmlu"
+    assert resolve_benchmark("Chatbot Arena") == "chatbot-arena"
