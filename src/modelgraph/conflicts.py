@@ -1,0 +1,152 @@
+"""Where sources disagree: a functional property with different values in different graphs.
+
+Which properties are single-valued is data: the ontology marks them ``owl:FunctionalProperty``
+and the ontology is loaded into the store, so the conflict query reads the set from there.
+
+Values are compared at the precision they are stated, so that a difference of rounding is
+not a conflict (rules, in order):
+
+* dates: ``2024-07`` agrees with ``2024-07-18`` (a coarser date is a prefix of a finer one);
+* token counts written as round numbers agree with what they abbreviate: ``128000`` (128K)
+  agrees with ``131072`` (128 Ki) and ``1000000`` (1M) with ``1047576``; a round number
+  stands for the range of its last non-zero digit;
+* everything else (prices, scores, versions) must be equal as values: ``0.6`` = ``0.60`` but
+  ``0.075`` ≠ ``0.07``; strings compare case-insensitively.
+
+Different hosts with different prices are different offers (different subjects), so they
+never meet here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from pyoxigraph import Literal, NamedNode, Variable
+
+from .vocab import SOURCE, XSD, sparql_prefixes
+
+ROUNDED_INTEGER_PROPERTIES = {"contextWindow", "maxOutputTokens", "parameterCount"}
+
+_CONFLICT_QUERY = sparql_prefixes() + """
+SELECT ?s ?p ?o ?g WHERE {
+  {
+    SELECT ?s ?p WHERE {
+      ?p a owl:FunctionalProperty .
+      GRAPH ?g1 { ?s ?p ?o1 }
+    }
+    GROUP BY ?s ?p
+    HAVING (COUNT(DISTINCT ?o1) > 1)
+  }
+  GRAPH ?g { ?s ?p ?o }
+}
+"""
+
+
+@dataclass
+class ConflictValue:
+    value: str
+    datatype: str | None
+    sources: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "datatype": self.datatype, "sources": self.sources}
+
+
+@dataclass
+class Conflict:
+    subject: str
+    property: str
+    values: list[ConflictValue]
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({s for value in self.values for s in value.sources})
+
+    def to_dict(self) -> dict:
+        return {
+            "subject": self.subject,
+            "property": self.property,
+            "values": [value.to_dict() for value in self.values],
+        }
+
+    def describe(self) -> str:
+        parts = " vs ".join(f"{v.value} ({', '.join(v.sources)})" for v in self.values)
+        return f"sources disagree on {_local(self.property)}: {parts}"
+
+
+def find_conflicts(store, subject: NamedNode | None = None) -> list[Conflict]:
+    """All conflicts in `store` (anything with the EmbeddedStore `query` API)."""
+    grouped: dict[tuple[str, str], dict[tuple[str, str | None], ConflictValue]] = {}
+    substitutions = {Variable("s"): subject} if subject is not None else None
+    for row in store.query(_CONFLICT_QUERY, substitutions=substitutions):
+        graph = row["g"]
+        if not isinstance(graph, NamedNode) or not graph.value.startswith(SOURCE):
+            continue
+        key = (row["s"].value, row["p"].value)
+        term = row["o"]
+        datatype = term.datatype.value if isinstance(term, Literal) else None
+        values = grouped.setdefault(key, {})
+        entry = values.setdefault((term.value, datatype), ConflictValue(term.value, datatype))
+        source_id = graph.value[len(SOURCE):]
+        if source_id not in entry.sources:
+            entry.sources.append(source_id)
+    conflicts = []
+    for (subject_iri, prop), values in sorted(grouped.items()):
+        distinct = sorted(values.values(), key=lambda v: (v.value, v.datatype or ""))
+        for value in distinct:
+            value.sources.sort()
+        if _disagree(prop, distinct):
+            conflicts.append(Conflict(subject_iri, prop, distinct))
+    return conflicts
+
+
+def _disagree(prop: str, values: list[ConflictValue]) -> bool:
+    """True when some pair of values cannot both be right, even allowing for rounding."""
+    for i, a in enumerate(values):
+        for b in values[i + 1:]:
+            if not values_agree(prop, a.value, a.datatype, b.value, b.datatype):
+                return True
+    return False
+
+
+_DATE_TYPES = {XSD.date.value, XSD.gYearMonth.value, XSD.gYear.value}
+_NUMERIC_TYPES = {XSD.decimal.value, XSD.integer.value, XSD.double.value, XSD.float.value}
+
+
+def values_agree(prop: str, a: str, a_type: str | None, b: str, b_type: str | None) -> bool:
+    if a_type in _DATE_TYPES and b_type in _DATE_TYPES:
+        return a.startswith(b) or b.startswith(a)
+    if a_type in _NUMERIC_TYPES and b_type in _NUMERIC_TYPES:
+        try:
+            x, y = Decimal(a), Decimal(b)
+        except InvalidOperation:
+            return a == b
+        if x == y:
+            return True
+        if _local(prop) in ROUNDED_INTEGER_PROPERTIES:
+            return _abbreviates(x, y) or _abbreviates(y, x)
+        return False
+    return a.casefold() == b.casefold()
+
+
+def _abbreviates(rounded: Decimal, exact: Decimal) -> bool:
+    """Could `rounded` (e.g. 128000 for "128K") be how a page wrote `exact`?"""
+    if rounded <= 0 or rounded != rounded.to_integral_value():
+        return False
+    value = int(rounded)
+    zeros = len(str(value)) - len(str(value).rstrip("0"))
+    if zeros < 3:
+        return False
+    unit = 10**zeros
+    if abs(exact - value) <= Decimal(unit) / 2:
+        return True
+    # binary prefixes: 128K meaning 128 × 1024, 1M meaning 1024²
+    for power in range(1, zeros // 3 + 1):
+        if value % 1000**power == 0 and exact == value // 1000**power * 1024**power:
+            return True
+    return False
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]

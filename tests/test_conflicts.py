@@ -1,0 +1,73 @@
+"""Conflicts: every disagreeing value is kept with its sources; rounding is not a conflict."""
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from modelgraph.conflicts import find_conflicts, values_agree
+from modelgraph.store import EmbeddedStore
+
+FIXTURE = Path(__file__).parent / "fixtures" / "conflicts.trig"
+MG = "https://w3id.org/modelgraph/ontology#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _conflicts():
+    store = EmbeddedStore.memory(ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TRIG))
+    return {(_short(c.subject), c.property[len(MG):]): c for c in find_conflicts(store)}
+
+
+def _short(iri: str) -> str:
+    """id/model/m1 -> m1; id/offer/vendor/m1 -> vendor/m1."""
+    kind, _, rest = iri.removeprefix("https://w3id.org/modelgraph/id/").partition("/")
+    return rest
+
+
+def test_a_disagreeing_price_keeps_every_value_with_its_sources():
+    conflict = _conflicts()[("vendor/m1", "cachedInputPrice")]
+    assert [(v.value, v.sources) for v in conflict.values] == [
+        ("0.07", ["b"]),
+        ("0.075", ["a", "c"]),
+    ]
+    assert conflict.to_dict()["values"][1] == {
+        "value": "0.075", "datatype": XSD + "decimal", "sources": ["a", "c"]
+    }
+
+
+def test_equal_values_written_differently_are_not_conflicts():
+    assert ("vendor/m1", "outputPrice") not in _conflicts()  # 0.6 vs 0.60
+    assert ("m1", "license") not in _conflicts()  # case only
+
+
+def test_different_hosts_are_different_offers_not_conflicts():
+    assert not any(key[0] == "router/m1" for key in _conflicts())
+
+
+def test_dates_conflict_only_when_they_differ_at_the_coarser_precision():
+    conflict = _conflicts()[("m1", "releaseDate")]  # 07-18 vs 07-17; 2024-07 agrees with both
+    assert {v.value for v in conflict.values} == {"2024-07-18", "2024-07", "2024-07-17"}
+    assert ("m1", "knowledgeCutoff") in _conflicts()  # 2023-10 vs 2023-09
+
+
+def test_token_counts_written_as_round_numbers_agree_with_what_they_abbreviate():
+    assert ("m1", "maxOutputTokens") not in _conflicts()  # 16K vs 16,384
+    conflict = _conflicts()[("m1", "contextWindow")]  # 128K/128Ki agree; 1M does not
+    assert {v.value for v in conflict.values} == {"128000", "131072", "1000000"}
+
+
+def test_agreement_rules_as_a_table():
+    dec, integer, date, month = XSD + "decimal", XSD + "integer", XSD + "date", XSD + "gYearMonth"
+    ctx = MG + "contextWindow"
+    price = MG + "inputPrice"
+    cases = [
+        (ctx, "1000000", integer, "1047576", integer, True),
+        (ctx, "128000", integer, "131072", integer, True),
+        (ctx, "128000", integer, "200000", integer, False),
+        (ctx, "16384", integer, "16385", integer, False),
+        (price, "0.075", dec, "0.08", dec, False),
+        (price, "0.15", dec, "0.150", dec, True),
+        (MG + "releaseDate", "2024-07", month, "2024-07-18", date, True),
+        (MG + "releaseDate", "2024-08", month, "2024-07-18", date, False),
+    ]
+    for prop, a, at, b, bt, expected in cases:
+        assert values_agree(prop, a, at, b, bt) is expected, (prop, a, b)
