@@ -152,8 +152,9 @@ def family_iri(slug: str) -> NamedNode:
     return NamedNode(f"{ID}family/{slug}")
 
 
-def offer_iri(host_slug: str, model_slug: str) -> NamedNode:
-    return NamedNode(f"{ID}offer/{host_slug}/{model_slug}")
+def offer_iri(host_slug: str, model_slug: str, variant: str | None = None) -> NamedNode:
+    suffix = f"/{slugify(variant)}" if variant else ""
+    return NamedNode(f"{ID}offer/{host_slug}/{model_slug}{suffix}")
 
 
 def benchmark_iri(slug: str) -> NamedNode:

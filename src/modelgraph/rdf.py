@@ -112,6 +112,7 @@ def _source(out: _GraphWriter, extraction: Extraction, seed_file: str | None) ->
     out.add(page, MG.verifiedOn, info.verified)
     out.add(page, MG.refreshedOn, info.refreshed)
     out.add(page, MG.updatedOn, info.updated)
+    out.add(page, SCHEMA.version, info.version)
     out.add(page, MG.seedFile, seed_file)
     out.add(page, MG.extractor, extraction.extractor)
 
@@ -217,7 +218,7 @@ def _offer(out: _GraphWriter, claim: OfferClaim, source_id: str) -> None:
     host = ids.host_iri(host_slug)
     out.add(host, RDF.type, MG.Host)
     out.add(host, RDFS.label, claim.host)
-    node = ids.offer_iri(host_slug, resolved.slug)
+    node = ids.offer_iri(host_slug, resolved.slug, claim.variant)
     out.add(node, RDF.type, MG.Offer)
     out.add(node, MG.model, model)
     out.add(node, MG.host, host)

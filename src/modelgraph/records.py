@@ -138,6 +138,7 @@ class SourceInfo(Claim):
     verified: PartialDate | None = None
     refreshed: PartialDate | None = None
     updated: PartialDate | None = None
+    version: str | None = None  # release of a versioned source, e.g. a catalogue package
 
 
 class ModelClaim(Claim):
@@ -187,6 +188,9 @@ class OfferClaim(Claim):
     host: str
     host_kind: str | None = None  # first-party, serverless, router, cloud…
     endpoint_id: str | None = None  # the host's id for the model, e.g. a dated snapshot
+    # set only when one host sells one model through several endpoints at different terms
+    # (e.g. a "TEE" or "Pro" endpoint): each variant is then an offer of its own
+    variant: str | None = None
     currency: str = "USD"
     input_price: Price | None = Field(default=None, ge=0)
     output_price: Price | None = Field(default=None, ge=0)
