@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import TypeVar
 
 from ..errors import ExtractionError
@@ -240,3 +242,171 @@ def parse_field(
         return parser(text)
     except ValueError as exc:
         raise ExtractionError(str(exc), source=source, line=line, field=field) from None
+
+
+# --------------------------------------------------------------------------- prose
+
+
+# Lower-case words that model names carry after a capitalised or numbered head
+# ("GPT-4o mini", "o3 pro"); any other lower-case word ends a name.
+MODEL_NAME_WORDS = frozenset(
+    "mini nano micro tiny small medium large turbo pro flash lite instruct preview max plus "
+    "ultra omni chat latest".split()
+)
+# Capitalised words that open a sentence or clause rather than a name ("Its Coding ...").
+LEADING_NON_NAME_WORDS = frozenset(
+    "A An The Its It Their This That These Those While When Whereas And But Or In On For "
+    "With Overall Notably".split()
+)
+_NAME_TOKEN = re.compile(r"\S+")
+_TRAILING_STOP = re.compile(r"(?:[,;:!?]|\.(?!\d))+$")
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def _name_token(token: str, first: bool) -> bool:
+    if token.startswith("(") and token.endswith(")") and len(token) > 2:
+        return not first
+    if first and token in LEADING_NON_NAME_WORDS:
+        return False
+    if any(char.isupper() or char.isdigit() for char in token):
+        return True
+    return not first and token.lower() in MODEL_NAME_WORDS
+
+
+def model_name_at(text: str, start: int = 0) -> tuple[str, int] | None:
+    """The model name that starts at `start` in prose, and the index where it ends; or None.
+
+    Rule: a name is a run of tokens; the first has a capital or a digit (``GPT-4``, ``o3``),
+    each later one has too, or is a name word (``mini``) or a parenthesised qualifier
+    (``(2024-07-18)``). Punctuation after a token (``Turbo.``, ``Omni,``) or a possessive
+    closes the name. ``model_name_at("than GPT-3.5 Turbo. It", 5)`` -> ``("GPT-3.5 Turbo", 18)``.
+    """
+    words: list[str] = []
+    end = start
+    for match in _NAME_TOKEN.finditer(text, start):
+        token = match.group()
+        stripped = _TRAILING_STOP.sub("", token)
+        possessive = _POSSESSIVE.search(stripped)
+        if possessive:
+            stripped = stripped[: possessive.start()]
+        if not stripped or not _name_token(stripped, first=not words):
+            break
+        words.append(stripped)
+        end = match.start() + len(stripped)
+        if stripped != token:  # punctuation or a possessive closes the name
+            break
+    if not words:
+        return None
+    return " ".join(words), end
+
+
+def model_names_at(text: str, start: int = 0) -> list[tuple[str, int, int]]:
+    """Model names listed at `start`, joined by "and"/"or", with their spans:
+    ``GPT-5 mini or newer routes`` -> ``[("GPT-5 mini", …)]`` (``newer`` starts no name)."""
+    found: list[tuple[str, int, int]] = []
+    position = start
+    while True:
+        position += len(text[position:]) - len(text[position:].lstrip())
+        named = model_name_at(text, position)
+        if named is None:
+            break
+        found.append((named[0], position, named[1]))
+        joiner = re.match(r"\s+(?:and|or)\s+", text[named[1]:])
+        if not joiner:
+            break
+        position = named[1] + joiner.end()
+    return found
+
+
+MODALITY_WORDS = frozenset("text image images audio video file files pdf speech".split())
+_MODALITY_RUN = r"(?P<run>[a-z]+(?:(?:,\s*and\s+|,\s*|\s+and\s+|\s+or\s+)[a-z]+)*)"
+_INPUTS = re.compile(rf"(?<![\w-]){_MODALITY_RUN}\s+inputs?\b")
+_OUTPUTS = re.compile(rf"(?<![\w-]){_MODALITY_RUN}\s+outputs?\b")
+
+
+def _modality_run(match: re.Match | None) -> list[str]:
+    if match is None:
+        return []
+    kept: list[str] = []
+    # the run may begin with ordinary words ("supporting both text and image"): keep the
+    # modality words at its end
+    for word in reversed(re.split(r",\s*and\s+|,\s*|\s+and\s+|\s+or\s+|\s+", match.group("run"))):
+        if word not in MODALITY_WORDS:
+            break
+        kept.append(word[:-1] if word in ("images", "files") else word)
+    return kept[::-1]
+
+
+def prose_modalities(text: str) -> tuple[list[str], list[str]]:
+    """Modalities prose names: ``accepts text and image inputs, produces text outputs`` ->
+    ``(["text", "image"], ["text"])``; empty lists when the prose names none."""
+    return _modality_run(_INPUTS.search(text)), _modality_run(_OUTPUTS.search(text))
+
+
+# --------------------------------------------------------------------------- one value, stated twice
+
+
+_STATED_NUMBER = re.compile(r"(?P<number>\d[\d,]*(?:\.(?P<decimals>\d+))?)\s*(?P<suffix>[kKmMbBtT])?\b")
+_SUFFIX_POWER = {"k": 1, "m": 2, "b": 3, "t": 4}
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A value as one line of the page states it, with the precision its digits carry.
+
+    ``Stated.number(Decimal(16000), "16K tokens", line=12)`` has precision 1000 and may also
+    mean 16 × 1024 (binary prefixes are common for token counts).
+    """
+
+    value: object
+    line: int
+    text: str
+    precision: Decimal = Decimal(0)  # size of the last stated digit; 0 = exact / not numeric
+    readings: tuple = ()  # other values the same text can mean (16K -> 16384)
+
+    @classmethod
+    def number(cls, value, text: str, line: int, binary_prefix: bool = False) -> "Stated":
+        match = _STATED_NUMBER.search(text)
+        if match is None:
+            return cls(value, line, text)
+        decimals = len(match.group("decimals") or "")
+        power = _SUFFIX_POWER.get((match.group("suffix") or "").lower(), 0)
+        precision = Decimal(1000) ** power * Decimal(10) ** -decimals
+        readings: tuple = ()
+        if binary_prefix and power:
+            readings = (Decimal(match.group("number").replace(",", "")) * 1024**power,)
+        return cls(value, line, text, precision, readings)
+
+
+def agree_by_rounding(a: Stated, b: Stated) -> bool:
+    """Do two statements agree once the finer one is rounded to the coarser's precision?"""
+    if not isinstance(a.value, (int, Decimal)) or not isinstance(b.value, (int, Decimal)):
+        return a.value == b.value
+    coarse, fine = (a, b) if a.precision >= b.precision else (b, a)
+    for reading in (coarse.value, *coarse.readings):
+        if abs(Decimal(reading) - Decimal(fine.value)) * 2 <= coarse.precision:
+            return True
+    return False
+
+
+def reconcile(statements: Iterable[Stated | None], *, source: str, field: str) -> Stated | None:
+    """One value for a single-valued field a page states more than once.
+
+    Statements that agree by rounding collapse to the most precise one (on a tie, the first);
+    any two that truly differ raise an ExtractionError naming both lines.
+    """
+    given = [statement for statement in statements if statement is not None]
+    if not given:
+        return None
+    for i, a in enumerate(given):
+        for b in given[i + 1:]:
+            if not agree_by_rounding(a, b):
+                raise ExtractionError(
+                    f"the page states {field} twice and the values contradict: "
+                    f"{a.text!r} (line {a.line}) vs {b.text!r} (line {b.line})",
+                    source=source, line=b.line, field=field,
+                )
+    return min(
+        enumerate(given),
+        key=lambda item: (item[1].precision if item[1].precision else Decimal(0), item[0]),
+    )[1]
