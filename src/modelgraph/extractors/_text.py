@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
+from pydantic import ValidationError
+
 from ..errors import ExtractionError
+from ..records import Locator
 
 T = TypeVar("T")
 
@@ -410,3 +413,38 @@ def reconcile(statements: Iterable[Stated | None], *, source: str, field: str) -
         enumerate(given),
         key=lambda item: (item[1].precision if item[1].precision else Decimal(0), item[0]),
     )[1]
+
+
+# --------------------------------------------------------------------------- page reading
+
+
+class PageReader:
+    """Base for an extractor's per-page reader: lines, and errors/locators that say where.
+
+    Subclasses read `self.lines` (0-based indexes); `fail`, `parse`, `locator` and `make`
+    turn an index into the 1-based line a curator sees.
+    """
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.source = page.path or page.source_id
+        self.lines = Lines(page.text)
+
+    def fail(self, message: str, index: int | None, field: str | None = None) -> ExtractionError:
+        line = Lines.number(index) if index is not None else None
+        return ExtractionError(message, source=self.source, line=line, field=field)
+
+    def parse(self, parser: Callable[[str], T], text: str, index: int, field: str) -> T:
+        return parse_field(parser, text, source=self.source, line=Lines.number(index), field=field)
+
+    def locator(self, index: int, field: str, text: str | None = None) -> Locator:
+        return Locator(line=Lines.number(index), field=field, text=text or self.lines.stripped(index))
+
+    def make(self, kind: type[T], index: int, field: str, **values) -> T:
+        """Build a record; a value the record refuses (negative price…) names line and field."""
+        try:
+            return kind(**values)
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            where = ".".join(str(part) for part in problem["loc"])
+            raise self.fail(f"{where}: {problem['msg']}", index, field) from None
