@@ -1,0 +1,303 @@
+"""The models.dev catalogue importer: providers -> hosts (and vendors), entries -> claims."""
+
+import copy
+import gzip
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode
+
+from modelgraph.errors import ExtractionError, InputError
+from modelgraph.identity import (
+    capability_iri,
+    host_iri,
+    model_iri,
+    modality_iri,
+    offer_iri,
+    resolve_host,
+    resolve_model,
+    resolve_vendor,
+    vendor_iri,
+)
+from modelgraph.rdf import extraction_quads, literal
+from modelgraph.records import ModelClaim, OfferClaim, PartialDate, VendorClaim
+from modelgraph.sources.modelsdev import (
+    catalogue_version,
+    check_catalogue,
+    extract_catalogue,
+    load_catalogue,
+)
+from modelgraph.vocab import MG, SCHEMA, XSD
+
+FIXTURE = Path(__file__).parent / "fixtures" / "modelsdev" / "catalogue.json"
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue(FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def extraction(catalogue):
+    return extract_catalogue(catalogue, version="0.0-test")
+
+
+@pytest.fixture(scope="module")
+def triples(extraction):
+    return {(q.subject, q.predicate, q.object) for q in extraction_quads(extraction)}
+
+
+def offers_of(extraction, model_slug):
+    return {
+        resolve_host(offer.host): offer
+        for offer in extraction.of_type(OfferClaim)
+        if resolve_model(offer.model).slug == model_slug and offer.variant is None
+    }
+
+
+def model_claim(extraction, model_slug):
+    claims = extraction.of_type(ModelClaim)
+    (claim,) = [c for c in claims if resolve_model(c.model).slug == model_slug]
+    return claim
+
+
+def with_entry(catalogue, provider, model_id, **changes):
+    changed = copy.deepcopy(catalogue)
+    changed[provider]["models"][model_id].update(changes)
+    return changed
+
+
+def test_every_entry_is_an_offer_on_its_provider_as_host(catalogue, extraction):
+    entries = sum(len(provider["models"]) for provider in catalogue.values())
+    offers = extraction.of_type(OfferClaim)
+    assert len(offers) == entries
+    assert {resolve_host(o.host) for o in offers} == {
+        "openai", "mistral", "azure-openai", "openrouter", "nanogpt"
+    }
+    assert all(o.endpoint_id and o.locator.field.endswith(o.endpoint_id) for o in offers)
+
+
+def test_gpt_4o_mini_on_openai_azure_and_openrouter_is_one_model_on_three_hosts(
+    extraction, triples
+):
+    offers = offers_of(extraction, "gpt-4o-mini")
+    assert set(offers) == {"openai", "azure-openai", "openrouter"}
+    assert {resolve_model(o.model).vendor_slug for o in offers.values()} == {"openai"}
+    assert offers["openrouter"].endpoint_id == "openai/gpt-4o-mini"
+    for host in offers:
+        node = offer_iri(host, "gpt-4o-mini")
+        assert (node, MG.model, model_iri("gpt-4o-mini")) in triples
+        assert (node, MG.host, host_iri(host)) in triples
+    assert (model_iri("gpt-4o-mini"), MG.vendor, vendor_iri("openai")) in triples
+
+
+def test_catalogue_host_names_resolve_to_the_host_slugs_pages_use():
+    # the seed pages write "OpenAI API" and "Azure OpenAI"; models.dev writes "OpenAI", "Azure"
+    assert resolve_host("OpenAI") == resolve_host("OpenAI API")
+    assert resolve_host("Azure") == resolve_host("Azure OpenAI")
+
+
+def test_gpt_4_1_nano_resolves_to_its_dotless_slug(extraction):
+    claim = model_claim(extraction, "gpt-4-1-nano")
+    assert claim.model.identifier == "gpt-4.1-nano"
+    assert claim.label == "GPT-4.1 nano"
+
+
+def test_a_provider_others_use_as_a_namespace_is_a_vendor(extraction):
+    vendors = {resolve_vendor(v.name) for v in extraction.of_type(VendorClaim)}
+    assert vendors == {"openai", "mistral"}
+    # openrouter's "mistralai/…" names the provider "Mistral": one vendor, one model
+    offers = offers_of(extraction, "mistral-large-2411")
+    assert set(offers) == {"mistral", "openrouter"}
+    assert {resolve_model(o.model).vendor_slug for o in offers.values()} == {"mistral"}
+
+
+def test_a_namespace_no_provider_answers_to_stays_the_vendor_as_written(extraction, triples):
+    offers = [o for o in extraction.of_type(OfferClaim) if "llama" in o.endpoint_id]
+    assert {resolve_model(o.model).vendor_slug for o in offers} == {"meta-llama"}
+    assert (model_iri("llama-3-3-70b-instruct"), MG.vendor, vendor_iri("tee")) not in triples
+
+
+def test_host_kind_is_first_party_router_or_third_party_from_the_data(extraction):
+    offers = offers_of(extraction, "gpt-4o-mini")
+    assert offers["openai"].host_kind == "first-party"
+    assert offers["openrouter"].host_kind == "router"
+    assert offers["azure-openai"].host_kind == "third-party"
+
+
+def test_a_dated_snapshot_is_linked_to_its_alias(extraction, triples):
+    claim = model_claim(extraction, "gpt-4o-mini-2024-07-18")
+    assert resolve_model(claim.snapshot_of).slug == "gpt-4o-mini"
+    snapshot = model_iri("gpt-4o-mini-2024-07-18")
+    assert (snapshot, MG.snapshotOf, model_iri("gpt-4o-mini")) in triples
+    assert set(offers_of(extraction, "gpt-4o-mini-2024-07-18")) == {"openai", "openrouter"}
+
+
+def test_prices_are_exact_decimals_per_million_tokens_per_host(extraction, triples):
+    offers = offers_of(extraction, "gpt-4o-mini")
+    assert offers["openai"].input_price == Decimal("0.15")
+    assert offers["openai"].output_price == Decimal("0.6")
+    assert offers["openai"].cached_input_price == Decimal("0.08")
+    assert offers["openrouter"].cached_input_price == Decimal("0.075")
+    assert offers["azure-openai"].input_price == Decimal("0.165")
+    assert offers["openai"].context_window == 128000
+    assert offers["openai"].max_output_tokens == 16384
+    node = offer_iri("openai", "gpt-4o-mini")
+    assert (node, MG.inputPrice, Literal("0.15", datatype=XSD.decimal)) in triples
+
+
+def test_floating_point_noise_in_a_price_is_rounded_away(extraction):
+    offers = extraction.of_type(OfferClaim)
+    offer = next(o for o in offers if o.host == "NanoGPT" and o.output_price < 1)
+    assert offer.input_price == Decimal("0.1")
+
+
+def test_missing_prices_and_a_zero_limit_stay_unknown(extraction):
+    nano_on_azure = offers_of(extraction, "gpt-4-1-nano")["azure-openai"]
+    assert nano_on_azure.input_price is None
+    assert nano_on_azure.output_price is None
+    assert nano_on_azure.cached_input_price is None
+    assert offers_of(extraction, "mistral-large-2411")["openrouter"].max_output_tokens is None
+
+
+def test_modalities_include_pdf_and_flags_become_capabilities(extraction, triples):
+    claim = model_claim(extraction, "gpt-4o-mini")
+    assert claim.input_modalities == ["text", "image", "pdf"]
+    assert claim.output_modalities == ["text"]
+    model = model_iri("gpt-4o-mini")
+    assert (model, MG.inputModality, modality_iri("pdf")) in triples
+    for capability in ("function-calling", "structured-outputs", "attachment"):
+        assert (model, MG.capability, capability_iri(capability)) in triples
+    assert (model, MG.capability, capability_iri("reasoning")) not in triples
+    assert claim.open_weights is False and claim.family == "gpt-mini"
+
+
+def test_knowledge_cutoff_keeps_the_precision_the_catalogue_states(extraction, triples):
+    cutoff = model_claim(extraction, "gpt-4o-mini").knowledge_cutoff
+    assert cutoff == PartialDate(year=2023, month=9)
+    month = Literal("2023-09", datatype=XSD.gYearMonth)
+    assert (model_iri("gpt-4o-mini"), MG.knowledgeCutoff, month) in triples
+    assert model_claim(extraction, "gpt-4-1-nano").knowledge_cutoff.precision == "day"
+
+
+def test_status_and_dates_map_to_lifecycle_and_release_facts(extraction):
+    o1 = model_claim(extraction, "o1-mini")
+    assert o1.lifecycle_status == "deprecated"
+    assert o1.updated == PartialDate(year=2025, month=10)
+    assert "reasoning" in o1.capabilities
+    assert model_claim(extraction, "gpt-4o-mini").release_date == PartialDate.parse("2024-07-18")
+
+
+def test_each_model_is_described_once_from_its_vendors_own_entry(extraction):
+    slugs = [resolve_model(c.model).slug for c in extraction.of_type(ModelClaim)]
+    assert len(slugs) == len(set(slugs))
+    assert model_claim(extraction, "gpt-4o-mini").locator.field == "openai/gpt-4o-mini"
+    # no vendor entry: the most complete one (openrouter's states the family)
+    assert model_claim(extraction, "llama-3-3-70b-instruct").locator.field.startswith("openrouter/")
+
+
+def test_one_host_selling_a_model_on_two_endpoints_at_different_terms_makes_two_offers(
+    extraction, triples
+):
+    variants = [o for o in extraction.of_type(OfferClaim) if o.host == "NanoGPT"]
+    assert {o.variant for o in variants} == {
+        "meta-llama/llama-3.3-70b-instruct", "TEE/llama-3.3-70b-instruct"
+    }
+    for offer in variants:
+        node = offer_iri("nanogpt", "llama-3-3-70b-instruct", offer.variant)
+        assert (node, MG.inputPrice, literal(offer.input_price)) in triples
+
+
+def test_providers_whose_names_resolve_to_one_host_stay_apart(catalogue):
+    changed = copy.deepcopy(catalogue)
+    changed["openrouter-eu"] = {**copy.deepcopy(catalogue["openrouter"]), "id": "openrouter-eu"}
+    offers = extract_catalogue(changed).of_type(OfferClaim)
+    assert {o.host for o in offers if o.endpoint_id == "openai/gpt-4o-mini"} == {
+        "OpenRouter", "openrouter-eu"
+    }
+
+
+def test_the_source_records_the_catalogue_version_and_its_latest_update(extraction, triples):
+    source = extraction.source
+    assert (extraction.source_id, extraction.extractor) == ("models-dev", "models.dev")
+    assert source.title == "models.dev catalogue 0.0-test"
+    assert (source.site, source.page_kind) == ("models.dev", "catalogue")
+    assert source.url == "https://models.dev"
+    assert source.version == "0.0-test"
+    assert source.updated == PartialDate.parse("2026-03-02")
+    graph = NamedNode("https://w3id.org/modelgraph/source/models-dev")
+    assert (graph, SCHEMA.version, Literal("0.0-test")) in triples
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "says"),
+    [
+        ({"cost": {"input": -0.15, "output": 0.6}}, "cost.input", "negative"),
+        ({"release_date": None}, "release_date", "missing"),
+        ({"knowledge": "2025-02-31"}, "knowledge", "2025-02-31"),
+        ({"limit": {"context": "128K", "output": 16384}}, "limit.context", "128K"),
+        ({"tool_call": "yes"}, "tool_call", "yes"),
+        ({"modalities": {"input": "text"}}, "modalities.input", "list"),
+    ],
+)
+def test_a_bad_entry_aborts_the_import_naming_record_and_field(catalogue, changes, field, says):
+    bad = with_entry(catalogue, "openai", "gpt-4o-mini", **changes)
+    with pytest.raises(ExtractionError) as caught:
+        extract_catalogue(bad, version="0.0-test")
+    assert caught.value.field == field
+    assert "openai/gpt-4o-mini" in str(caught.value) and says in str(caught.value)
+    assert "models.dev catalogue 0.0-test" in str(caught.value)
+
+
+def test_every_bad_record_is_listed_and_can_be_skipped_explicitly(catalogue):
+    bad = with_entry(catalogue, "openai", "gpt-4o-mini", cost={"input": -1})
+    bad = with_entry(bad, "azure", "gpt-4.1-nano", last_updated="2025-25-11")
+    with pytest.raises(ExtractionError) as caught:
+        extract_catalogue(bad)
+    assert "openai/gpt-4o-mini" in str(caught.value) and "azure/gpt-4.1-nano" in str(caught.value)
+    assert [(p.record, p.field) for p in check_catalogue(bad)] == [
+        ("openai/gpt-4o-mini", "cost.input"),
+        ("azure/gpt-4.1-nano", "last_updated"),
+    ]
+    kept = extract_catalogue(bad, skip_invalid=True).of_type(OfferClaim)
+    assert len(kept) == sum(len(p["models"]) for p in catalogue.values()) - 2
+    assert ("OpenAI", "gpt-4o-mini") not in {(o.host, o.endpoint_id) for o in kept}
+
+
+def test_load_catalogue_reads_gzipped_json_and_names_the_line_of_broken_json(tmp_path, catalogue):
+    packed = tmp_path / "data.json.gz"
+    packed.write_bytes(gzip.compress(FIXTURE.read_bytes()))
+    assert load_catalogue(packed) == catalogue
+    broken = tmp_path / "broken.json"
+    broken.write_text('{\n  "openai": {\n    "name": "OpenAI",,\n')
+    with pytest.raises(ExtractionError) as caught:
+        load_catalogue(broken)
+    assert caught.value.line == 3 and caught.value.source == str(broken)
+    with pytest.raises(InputError):
+        load_catalogue(tmp_path / "missing.json")
+    (tmp_path / "list.json").write_text(json.dumps([]))
+    with pytest.raises(ExtractionError, match="object of providers"):
+        load_catalogue(tmp_path / "list.json")
+
+
+def test_the_installed_package_catalogue_extracts_with_the_seeds_identities():
+    data = load_catalogue()
+    entries = sum(len(provider["models"]) for provider in data.values())
+    problems = check_catalogue(data)
+    extraction = extract_catalogue(data, version=catalogue_version(), skip_invalid=True)
+    offers = extraction.of_type(OfferClaim)
+    assert len(offers) > 1000 and len(offers) == entries - len(problems)
+    assert extraction.source.version == catalogue_version()
+    first_party = {
+        o.endpoint_id: o for o in offers if o.host == "OpenAI" and o.host_kind == "first-party"
+    }
+    for endpoint, slug in (("gpt-4o-mini", "gpt-4o-mini"), ("gpt-4.1-nano", "gpt-4-1-nano")):
+        offer = first_party[endpoint]
+        resolved = resolve_model(offer.model)
+        assert (resolved.slug, resolved.vendor_slug) == (slug, "openai")
+        assert resolve_host(offer.host) == "openai"
+        assert offer.input_price > 0 and offer.output_price > 0
+    mini = [o for o in offers if resolve_model(o.model).slug == "gpt-4o-mini"]
+    assert {"openai", "azure-openai", "openrouter"} <= {resolve_host(o.host) for o in mini}
