@@ -210,6 +210,22 @@ def test_one_host_selling_a_model_on_two_endpoints_at_different_terms_makes_two_
         assert (node, MG.inputPrice, literal(offer.input_price)) in triples
 
 
+def test_endpoints_of_one_model_alike_in_terms_are_one_offer_unless_their_status_differs(
+    catalogue,
+):
+    changed = copy.deepcopy(catalogue)
+    models = changed["nano-gpt"]["models"]
+    models["TEE/llama-3.3-70b-instruct"]["cost"] = dict(
+        models["meta-llama/llama-3.3-70b-instruct"]["cost"]
+    )
+    alike = [o for o in extract_catalogue(changed).of_type(OfferClaim) if o.host == "NanoGPT"]
+    assert [o.variant for o in alike] == [None, None]
+    models["TEE/llama-3.3-70b-instruct"]["status"] = "beta"
+    apart = [o for o in extract_catalogue(changed).of_type(OfferClaim) if o.host == "NanoGPT"]
+    assert None not in {o.variant for o in apart}
+    assert {o.availability for o in apart} == {None, "beta"}
+
+
 def test_providers_whose_names_resolve_to_one_host_stay_apart(catalogue):
     changed = copy.deepcopy(catalogue)
     changed["openrouter-eu"] = {**copy.deepcopy(catalogue["openrouter"]), "id": "openrouter-eu"}

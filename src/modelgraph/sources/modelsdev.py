@@ -211,7 +211,9 @@ class _Entry:
 
     @property
     def terms(self) -> tuple:
-        return (self.prices, self.context_window, self.max_output_tokens)
+        """What an offer states once: entries of one model on one host that differ here are
+        distinct offers."""
+        return (self.prices, self.context_window, self.max_output_tokens, self.status)
 
 
 @dataclass(frozen=True)
