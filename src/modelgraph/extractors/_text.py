@@ -368,7 +368,7 @@ class Stated:
     readings: tuple = ()  # other values the same text can mean (16K -> 16384)
 
     @classmethod
-    def number(cls, value, text: str, line: int, binary_prefix: bool = False) -> "Stated":
+    def number(cls, value, text: str, line: int, binary_prefix: bool = False) -> Stated:
         match = _STATED_NUMBER.search(text)
         if match is None:
             return cls(value, line, text)
