@@ -20,6 +20,7 @@ Sections may come in any order or be missing; each is read where it is.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -241,31 +242,28 @@ class KeySpecsExtractor:
 
     @staticmethod
     def _vendor(sections: dict[str, Section], description: AuthorDescription | None) -> str | None:
-        """The vendor's id comes from "Other Models by <id>" or an endpoint path; its
-        display spelling from the catalogue rows ("OpenAI: o3") or the description."""
-        vendor_id = None
-        if OTHER_MODELS in sections:
-            vendor_id = sections[OTHER_MODELS].heading[len(OTHER_MODELS):].strip() or None
-        if vendor_id is None and ENDPOINTS in sections:
-            for _, raw in sections[ENDPOINTS].body:
-                for cell in _cells(raw):
-                    if re.fullmatch(r"[\w.-]+/[\w.:-]+", cell):
-                        vendor_id = cell.split("/")[0]
-                        break
-                if vendor_id:
-                    break
-        spellings = []
-        if OTHER_MODELS in sections:
-            for _, raw in sections[OTHER_MODELS].body:
-                head = _cells(raw)[0] if _cells(raw) else ""
-                if ": " in head:
-                    spellings.append(head.split(": ", 1)[0].strip())
+        """One spelling of the page's vendor, so that the catalogue's display prefix
+        ("Mistral: ..."), its id ("Other Models by mistralai") and the author's possessive
+        ("Mistral AI's") do not become three vendors. Preference: the prefix most catalogue
+        rows use, the description's possessive, the "Other Models by" id, an endpoint path."""
+        prefixes: Counter[str] = Counter()
+        for _, raw in sections[OTHER_MODELS].body if OTHER_MODELS in sections else []:
+            cells = _cells(raw)
+            if len(cells) > 1 and ": " in cells[0]:
+                prefixes[cells[0].split(": ", 1)[0].strip()] += 1
+        if prefixes:
+            return prefixes.most_common(1)[0][0]
         if description is not None and description.vendor:
-            spellings.append(description.vendor)
-        if vendor_id is None:
-            return spellings[-1] if spellings else None
-        wanted = resolve_vendor(vendor_id)
-        return next((s for s in spellings if resolve_vendor(s) == wanted), vendor_id)
+            return description.vendor
+        if OTHER_MODELS in sections:
+            heading_id = sections[OTHER_MODELS].heading[len(OTHER_MODELS):].strip()
+            if heading_id:
+                return heading_id
+        for _, raw in sections[ENDPOINTS].body if ENDPOINTS in sections else []:
+            for cell in _cells(raw):
+                if re.fullmatch(r"[\w.-]+/[\w.:-]+", cell):
+                    return cell.split("/")[0]
+        return None
 
     def _main_models(self, ctx: _Context, description: AuthorDescription | None,
                      specs: Section | None) -> list[Claim]:
@@ -277,8 +275,8 @@ class KeySpecsExtractor:
             input_modalities=description.input_modalities if description else [],
             output_modalities=description.output_modalities if description else [],
             capabilities=features,
-            locator=Locator(line=description.first_line if description else None,
-                            field="description"),
+            locator=Locator(line=description.first_line, field="description")
+            if description else Locator(line=ctx.page.line_of(ctx.alias.name), field="name"),
         )
         claims: list[Claim] = [alias]
         if ctx.snapshot is not None:

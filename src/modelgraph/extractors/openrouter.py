@@ -210,7 +210,7 @@ def author_prose_claims(
                     ))
         for match in _SCORE_ON.finditer(line.text):
             claims.append(BenchmarkResultClaim(
-                model=subject, benchmark=match.group("bench"), score=Decimal(match.group("score")),
+                model=subject, benchmark=match.group("bench").rstrip(".,;:"), score=Decimal(match.group("score")),
                 unit="percent", reported_by=reported_by,
                 note="stated in the model author's (vendor's) description, not measured by "
                      "the page's site",
