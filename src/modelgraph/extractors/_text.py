@@ -49,14 +49,17 @@ class Lines:
         return self.items[index].strip() if 0 <= index < len(self.items) else ""
 
     def find(
-        self, test: str | re.Pattern | Callable[[str], bool], start: int = 0, stop: int | None = None
+        self,
+        test: str | re.Pattern | Callable[[str], bool],
+        start: int = 0,
+        stop: int | None = None,
     ) -> int | None:
         """First index in [start, stop) whose stripped line equals `test` (str), matches it
         from the start (compiled regex) or satisfies it (callable)."""
         if isinstance(test, str):
             matches = test.__eq__
         elif isinstance(test, re.Pattern):
-            matches = lambda line: bool(test.match(line))  # noqa: E731
+            matches = lambda line: bool(test.match(line))
         else:
             matches = test
         end = len(self.items) if stop is None else min(stop, len(self.items))
@@ -137,11 +140,8 @@ def case_boundaries(text: str, keep: Iterable[str] = (), strict: bool = False) -
         if i in blocked or not here.isupper():
             continue
         starts_word = i + 1 < len(text) and text[i + 1].islower()
-        if prev.islower() and (starts_word or not strict):
-            out.append(i)
-        elif (prev.isdigit() or prev in ").") and starts_word:
-            out.append(i)
-        elif prev.isupper() and starts_word:
+        after_lower = prev.islower() and (starts_word or not strict)
+        if after_lower or (starts_word and (prev.isdigit() or prev.isupper() or prev in ").")):
             out.append(i)
     return out
 
@@ -438,7 +438,8 @@ class PageReader:
         return parse_field(parser, text, source=self.source, line=Lines.number(index), field=field)
 
     def locator(self, index: int, field: str, text: str | None = None) -> Locator:
-        return Locator(line=Lines.number(index), field=field, text=text or self.lines.stripped(index))
+        text = text or self.lines.stripped(index)
+        return Locator(line=Lines.number(index), field=field, text=text)
 
     def make(self, kind: type[T], index: int, field: str, **values) -> T:
         """Build a record; a value the record refuses (negative price…) names line and field."""

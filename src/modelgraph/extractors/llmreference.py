@@ -101,7 +101,9 @@ _LADDER_ROW = re.compile(
 )
 _CACHE_PART = re.compile(r"(read|write)\s*(\$\S+)")
 
-_ABOUT_ROUTE = re.compile(r"^(?P<vendor>[^:]+?):\s+(?P<model>.+?) available via (?P<host>.+?)\.(?:\s|$)")
+_ABOUT_ROUTE = re.compile(
+    r"^(?P<vendor>[^:]+?):\s+(?P<model>.+?) available via (?P<host>.+?)\.(?:\s|$)"
+)
 _ABOUT_PRICE = re.compile(
     r"\$(?P<a>[^\s/,]+)/1M(?: tokens)? (?P<side_a>input|output)"
     r"|(?P<side_b>input|output)(?: tokens)? at \$(?P<b>[^\s/,]+)/1M"
@@ -196,8 +198,10 @@ class _Reader(PageReader):
         claims += self.assessment()
         claims += self.vendor_claim()
         return Extraction(
-            source_id=self.page.source_id, extractor=LLMReferenceExtractor.name,
-            source=source, claims=claims,
+            source_id=self.page.source_id,
+            extractor=LLMReferenceExtractor.name,
+            source=source,
+            claims=claims,
         )
 
     def source_info(self, header_end: int) -> SourceInfo:
@@ -208,15 +212,23 @@ class _Reader(PageReader):
             refreshed = self.parse(units.parse_date, text, refreshed_at, "Last refreshed")
         fresh = self.section_lines("Freshness")
         if fresh:
-            researched = self.parse(units.parse_date, self.lines.stripped(fresh[0]), fresh[0], "Freshness")
+            researched = self.parse(
+                units.parse_date, self.lines.stripped(fresh[0]), fresh[0], "Freshness"
+            )
         else:
-            at = self.lines.find(lambda line: bool(_RESEARCH_FROM.search(line)), 0, self.first_heading)
+            at = self.lines.find(
+                lambda line: bool(_RESEARCH_FROM.search(line)), 0, self.first_heading
+            )
             if at is not None:
                 text = _RESEARCH_FROM.search(self.lines[at]).group(1)
                 researched = self.parse(units.parse_date, text, at, "research from")
         return SourceInfo(
-            site=self.site, page_kind=PAGE_KIND, title=self.name, refreshed=refreshed,
-            researched=researched, locator=self.locator(self.name_at, "title"),
+            site=self.site,
+            page_kind=PAGE_KIND,
+            title=self.name,
+            refreshed=refreshed,
+            researched=researched,
+            locator=self.locator(self.name_at, "title"),
         )
 
     # ------------------------------------------------------------------ model
@@ -234,11 +246,12 @@ class _Reader(PageReader):
         return []
 
     def use_case_tags(self) -> list[str]:
-        """"Top use-case fit" entries: short lines; explanations are sentences or "Q/$ X"."""
+        """ "Top use-case fit" entries: short lines; explanations are sentences or "Q/$ X"."""
         return [
             self.lines.stripped(i)
             for i in self.section_lines("Top use-case fit")
-            if not self.lines.stripped(i).endswith(".") and not self.lines.stripped(i).startswith("Q/$")
+            if not self.lines.stripped(i).endswith(".")
+            and not self.lines.stripped(i).startswith("Q/$")
         ]
 
     def specifications(self) -> dict[str, tuple[str, int]]:
@@ -266,8 +279,10 @@ class _Reader(PageReader):
             count, approximate = self.parse(units.parse_parameter_count, text, index, "Parameters")
             values.update(parameter_count=count, parameter_count_approximate=approximate)
         for label, field in (
-            ("Family", "family"), ("Architecture", "architecture"),
-            ("Specialization", "specialization"), ("License", "license"),
+            ("Family", "family"),
+            ("Architecture", "architecture"),
+            ("Specialization", "specialization"),
+            ("License", "license"),
         ):
             if label in spec:
                 values[field] = spec[label][0]
@@ -276,7 +291,9 @@ class _Reader(PageReader):
             if values.get("context_window") not in (None, context):
                 raise self.fail(
                     f"About gives a {context}-token context window but Specifications gives "
-                    f"{values['context_window']}", index, "context window",
+                    f"{values['context_window']}",
+                    index,
+                    "context window",
                 )
             values["context_window"] = context
         if values.get("license", "").lower() == "proprietary":
@@ -284,10 +301,17 @@ class _Reader(PageReader):
         capabilities = self.section_lines("Capabilities")
         tags = dedupe(self.tag_line(header_end) + self.use_case_tags(), key=str.lower)
         return self.make(
-            ModelClaim, self.name_at, "name",
-            model=self.model, label=self.name, tags=tags,
-            capabilities=split_case_runs(self.lines.stripped(capabilities[0])) if capabilities else [],
-            locator=self.locator(self.name_at, "name"), **values,
+            ModelClaim,
+            self.name_at,
+            "name",
+            model=self.model,
+            label=self.name,
+            tags=tags,
+            capabilities=split_case_runs(self.lines.stripped(capabilities[0]))
+            if capabilities
+            else [],
+            locator=self.locator(self.name_at, "name"),
+            **values,
         )
 
     # ------------------------------------------------------------------ offers
@@ -297,7 +321,7 @@ class _Reader(PageReader):
         body = self.section_lines("Provider price ladder")
         if not body:
             return []
-        start, stop = self.sections["Provider price ladder"]
+        stop = self.sections["Provider price ladder"][1]
         first = body[0]
         if self.lines.stripped(first).startswith("Provider") and "Input" in self.lines[first]:
             first += 1  # the column header
@@ -315,7 +339,8 @@ class _Reader(PageReader):
                 raise self.fail(
                     f"unreadable provider price ladder row {line!r} (expected HOST$in$out and "
                     "a cache cell, or a route line after a row; is the page truncated?)",
-                    index, "Provider",
+                    index,
+                    "Provider",
                 )
         return rows
 
@@ -346,16 +371,23 @@ class _Reader(PageReader):
                 found["host"] = (route["host"].strip(), index)
             for price in _ABOUT_PRICE.finditer(line):
                 side = price["side_a"] or price["side_b"]
-                value = self.parse(units.parse_price, price["a"] or price["b"], index, f"About {side} price")
+                value = self.parse(
+                    units.parse_price, price["a"] or price["b"], index, f"About {side} price"
+                )
                 if found[side] is not None and found[side][0] != value:
                     raise self.fail(
-                        f"About states two {side} prices: ${found[side][0]} and ${value}", index,
+                        f"About states two {side} prices: ${found[side][0]} and ${value}",
+                        index,
                         f"About {side} price",
                     )
-                found[side] = (value, index)
+                if found[side] is None:
+                    found[side] = (value, index)
             context = _ABOUT_CONTEXT.search(line)
             if context:
-                found["context"] = (self.parse(units.parse_tokens, context.group(1), index, "About context"), index)
+                found["context"] = (
+                    self.parse(units.parse_tokens, context.group(1), index, "About context"),
+                    index,
+                )
         return found
 
     def offers(self, ladder: list[dict], about: dict) -> list[OfferClaim]:
@@ -375,33 +407,49 @@ class _Reader(PageReader):
                     elif values[side] != stated:
                         raise self.fail(
                             f"About prices {about_host} {side} at ${stated} but the provider "
-                            f"price ladder says ${values[side]}", index, f"About {side} price",
+                            f"price ladder says ${values[side]}",
+                            index,
+                            f"About {side} price",
                         )
-            offers.append(self.make(
-                OfferClaim, row["index"], "Provider",
-                model=self.model, host=row["host"],
-                host_kind=row["route"].lower() if row["route"] else None,
-                input_price=values["input"], output_price=values["output"],
-                cached_input_price=values["cached_input"], cache_write_price=values["cache_write"],
-                availability=row["availability"],
-                locator=self.locator(row["index"], "Provider"),
-            ))
+            offers.append(
+                self.make(
+                    OfferClaim,
+                    row["index"],
+                    "Provider",
+                    model=self.model,
+                    host=row["host"],
+                    host_kind=row["route"].lower() if row["route"] else None,
+                    input_price=values["input"],
+                    output_price=values["output"],
+                    cached_input_price=values["cached_input"],
+                    cache_write_price=values["cache_write"],
+                    availability=row["availability"],
+                    locator=self.locator(row["index"], "Provider"),
+                )
+            )
         if about_host is not None and not matched and (about["input"] or about["output"]):
             index = about["host"][1]
-            offers.append(self.make(
-                OfferClaim, index, "About",
-                model=self.model, host=about_host,
-                input_price=about["input"][0] if about["input"] else None,
-                output_price=about["output"][0] if about["output"] else None,
-                locator=self.locator(index, "About"),
-            ))
+            offers.append(
+                self.make(
+                    OfferClaim,
+                    index,
+                    "About",
+                    model=self.model,
+                    host=about_host,
+                    input_price=about["input"][0] if about["input"] else None,
+                    output_price=about["output"][0] if about["output"] else None,
+                    locator=self.locator(index, "About"),
+                )
+            )
         return offers
 
     # ------------------------------------------------------------------ benchmarks etc.
 
     def benchmarks(self) -> list[BenchmarkResultClaim]:
         body = self.section_lines("Benchmark Scores")
-        header = next((i for i in body if self.lines.stripped(i).startswith("BenchmarkScore")), None)
+        header = next(
+            (i for i in body if self.lines.stripped(i).startswith("BenchmarkScore")), None
+        )
         if header is None:
             return []
         out = []
@@ -410,20 +458,29 @@ class _Reader(PageReader):
             name, score, rest = self.split_benchmark(line, index)
             url = _URL.search(rest)
             version = (rest[: url.start()] if url else rest).strip() or None
-            out.append(self.make(
-                BenchmarkResultClaim, index, "Score",
-                model=self.model, benchmark=name, score=score,
-                unit="elo" if _is_rating(name, score) else "points",
-                version=version, benchmark_url=url.group(0) if url else None,
-                locator=self.locator(index, "Benchmark"),
-            ))
+            out.append(
+                self.make(
+                    BenchmarkResultClaim,
+                    index,
+                    "Score",
+                    model=self.model,
+                    benchmark=name,
+                    score=score,
+                    unit="elo" if _is_rating(name, score) else "points",
+                    version=version,
+                    benchmark_url=url.group(0) if url else None,
+                    locator=self.locator(index, "Benchmark"),
+                )
+            )
         return out
 
     def split_benchmark(self, line: str, index: int) -> tuple[str, Decimal, str]:
         """NAME + SCORE (digits '.' digits) + REST; see the module docstring for the rule."""
         match = _BENCH_ROW.match(line)
         if not match:
-            raise self.fail(f"unreadable benchmark row {line!r} (expected NAME SCORE URL)", index, "Score")
+            raise self.fail(
+                f"unreadable benchmark row {line!r} (expected NAME SCORE URL)", index, "Score"
+            )
         head, rest = match["head"], match["rest"]
         number_start = re.search(r"[\d.]+$", head).start()
         candidates = []
@@ -441,11 +498,17 @@ class _Reader(PageReader):
         for index in self.section_lines("Quality / dollar"):
             match = _GRADE.match(self.lines.stripped(index))
             if match:
-                return [self.make(
-                    AssessmentClaim, index, "Quality / dollar",
-                    model=self.model, metric="quality per dollar", value=match.group(1),
-                    locator=self.locator(index, "Quality / dollar"),
-                )]
+                return [
+                    self.make(
+                        AssessmentClaim,
+                        index,
+                        "Quality / dollar",
+                        model=self.model,
+                        metric="quality per dollar",
+                        value=match.group(1),
+                        locator=self.locator(index, "Quality / dollar"),
+                    )
+                ]
         return []
 
     def vendor_claim(self) -> list[VendorClaim]:
@@ -469,10 +532,16 @@ class _Reader(PageReader):
                 values.setdefault("description", line)
             else:
                 values.setdefault("headquarters", line)
-        return [self.make(
-            VendorClaim, body[0], "Created by", name=self.vendor,
-            locator=self.locator(body[0], "Created by"), **values,
-        )]
+        return [
+            self.make(
+                VendorClaim,
+                body[0],
+                "Created by",
+                name=self.vendor,
+                locator=self.locator(body[0], "Created by"),
+                **values,
+            )
+        ]
 
 
 def _is_rating(name: str, score: Decimal) -> bool:

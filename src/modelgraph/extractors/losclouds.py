@@ -70,30 +70,39 @@ from ._text import (
 SITE = "losclouds"
 PAGE_KIND = "model directory entry"
 
-MODALITY_WORDS = (
-    "text", "image", "images", "audio", "video", "file", "files", "pdf", "speech",
-    "embedding", "embeddings", "code", "document", "documents",
+# Vocabularies of the format (words its cells are built from), used to cut run-together
+# cells; none of them says anything about a particular model.
+MODALITY_WORDS = tuple(
+    (
+        "text image images audio video file files pdf speech embedding embeddings code "
+        "document documents"
+    ).split()
 )
-FLAG_WORDS = (
-    "image", "audio", "video", "file", "pdf", "text", "speech", "vision", "input", "inputs",
-    "output", "outputs", "batch", "support", "supported", "prompt", "caching", "cache",
-    "function", "functions", "calling", "call", "calls", "tool", "tools", "use", "choice",
-    "structured", "json", "mode", "schema", "streaming", "stream", "reasoning", "thinking",
-    "effort", "web", "search", "code", "execution", "interpreter", "fine", "tuning",
-    "finetuning", "computer", "system", "message", "messages", "realtime", "parallel",
-    "distillation", "predicted", "logprobs", "citations", "grounding", "long", "context",
-    "extended", "document", "documents", "transcription", "translation", "generation",
-    "editing", "moderation", "embeddings", "responses", "assistants", "chat", "api", "native",
-    "multimodal", "files", "mcp", "remote", "server", "servers", "memory", "priority",
-    "processing", "flex", "tier", "seed", "temperature", "max", "tokens", "stop",
+# words lowerCamel capability flags are made of (imageInput, promptCaching, ...)
+FLAG_WORDS = tuple(
+    (
+        "image audio video file pdf text speech vision input inputs output outputs batch "
+        "support supported prompt caching cache function functions calling call calls tool "
+        "tools use choice structured json mode schema streaming stream reasoning thinking "
+        "effort web search code execution interpreter fine tuning finetuning computer system "
+        "message messages realtime parallel distillation predicted logprobs citations "
+        "grounding long context extended document documents transcription translation "
+        "generation editing moderation embeddings responses assistants chat api native "
+        "multimodal files mcp remote server servers memory priority processing flex tier seed "
+        "temperature max tokens stop"
+    ).split()
 )
-LIFECYCLE_WORDS = (
-    "Active", "Current", "Preview", "Beta", "Alpha", "Experimental", "Deprecated", "Legacy",
-    "Retired", "Shutdown", "Sunset", "Unavailable", "Discontinued", "Stable", "Available",
+LIFECYCLE_WORDS = tuple(
+    (
+        "Active Current Preview Beta Alpha Experimental Deprecated Legacy Retired Shutdown "
+        "Sunset Unavailable Discontinued Stable Available"
+    ).split()
 )
-HOST_TYPES = (
-    "first-party", "third-party", "cloud", "router", "aggregator", "reseller", "marketplace",
-    "serverless", "dedicated", "partner", "hosted", "self-hosted", "proxy", "gateway",
+HOST_TYPES = tuple(
+    (
+        "first-party third-party cloud router aggregator reseller marketplace serverless "
+        "dedicated partner hosted self-hosted proxy gateway"
+    ).split()
 )
 
 _DATE = r"[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{4}-\d{2}-\d{2}"
@@ -118,14 +127,19 @@ _HOST_ROW = re.compile(
     rf"^(?P<host>.+?)(?P<type>{'|'.join(map(re.escape, HOST_TYPES))})"
     r"(?P<context>\d+(?:\.\d+)?[KMB]|—|–|-)?(?P<rest>.*)$"
 )
-_HOST_ROW_LOOSE = re.compile(
-    r"^(?P<host>.*[^a-z\s])(?P<type>[a-z][a-z-]+)(?P<context>\d+(?:\.\d+)?[KMB]|—|–|-)?(?P<rest>.*)$"
+_HOST_ROW_LOOSE = re.compile(  # a type outside HOST_TYPES, after a host not ending lower-case
+    r"^(?P<host>.*[^a-z\s])(?P<type>[a-z][a-z-]+)"
+    r"(?P<context>\d+(?:\.\d+)?[KMB]|—|–|-)?(?P<rest>.*)$"
 )
 _SENTENCE_END = re.compile(r"\.(?=[A-Z(\"'])")
 _EVENT = re.compile(rf"^(?P<date>{_DATE})(?P<type>[a-z]+(?:_[a-z]+)*)(?P<rest>.*)$")
 _URL = re.compile(r"https?://\S+")
-_REFERENCE_PRICING = re.compile(r"\breference pric", re.I)
+_REFERENCE_PRICING = re.compile(r"\breference pric", re.IGNORECASE)
 _EMPTY = {"", "—", "–", "-"}
+# a row ending in the start of a date ("Jul 1, 20") was cut short: the page is truncated
+_BROKEN_DATE = re.compile(
+    r"^[A-Z][a-z]{2,8}\.? \d{1,2}(?:,(?: \d{0,3})?)?$|^\d{4}-\d{0,2}(?:-\d?)?$"
+)
 
 # table caption -> how its column header line starts
 _TABLES = {
@@ -137,7 +151,16 @@ _TABLES = {
     "Migration guidance": "TopicDetails",
     "Change events": "DateType",
 }
-_PRICE_LABELS = ("Input", "Output", "Cached read", "Cache write", "Batch discount", "Source", "Verified")
+_PRICE_ROW = re.compile(
+    r"^(?P<label>Input|Output|Cached read|Cache write|Batch discount|Source|Verified)(?P<value>.+)$"
+)
+# how a value of each pricing label starts (prices: "$" or a dash for none)
+_PRICE_VALUE_START = {
+    "Batch discount": re.compile(r"[\d—–-]"),
+    "Source": re.compile(r"\S"),
+    "Verified": re.compile(r"\S"),
+}
+_PRICE_START = re.compile(r"[$—–-]")
 _CAPABILITY_LABELS = ("Modalities", "Capabilities", "Strengths", "Tradeoffs")
 _MIGRATION_LABELS = ("Summary", "Replacement models", "Successor models", "Breaking changes")
 
@@ -190,6 +213,16 @@ class _Reader(PageReader):
                 found[current][0].append(line)
         return {label: ("\n".join(parts), index) for label, (parts, index) in found.items()}
 
+    def pricing(self) -> dict[str, tuple[str, int]]:
+        """Model pricing rows by label. A row whose value does not start like a value of its
+        label ("Input (long context)$6") is a row this reader does not know, and is skipped."""
+        found = {}
+        for index in self.table("Model pricing"):
+            match = _PRICE_ROW.match(self.lines.stripped(index))
+            if match and _PRICE_VALUE_START.get(match["label"], _PRICE_START).match(match["value"]):
+                found.setdefault(match["label"], (match["value"].strip(), index))
+        return found
+
     # ------------------------------------------------------------------ page
 
     def read(self) -> Extraction:
@@ -205,7 +238,7 @@ class _Reader(PageReader):
         self.name_at = name_at
         self.model = ModelRef(name=self.name, vendor=self.vendor)
 
-        pricing = self.labelled(self.table("Model pricing"), _PRICE_LABELS)
+        pricing = self.pricing()
         hosts = self.hosts()
         self.known_names = [self.vendor, self.name] + [host["host"] for host in hosts]
         releases = self.releases()
@@ -213,12 +246,15 @@ class _Reader(PageReader):
         claims: list = [self.model_claim(releases)]
         claims += self.offers(hosts, pricing)
         claims += self.benchmarks()
-        claims += self.release_claims(releases)
+        events = self.events()
+        claims += self.release_claims(releases, events)
         claims += self.replacements()
-        claims += self.events()
+        claims += events
         return Extraction(
-            source_id=self.page.source_id, extractor=LosCloudsExtractor.name,
-            source=self.source_info(pricing), claims=claims,
+            source_id=self.page.source_id,
+            extractor=LosCloudsExtractor.name,
+            source=self.source_info(pricing),
+            claims=claims,
         )
 
     def source_info(self, pricing: dict) -> SourceInfo:
@@ -229,8 +265,11 @@ class _Reader(PageReader):
                 units.parse_date, re.sub(r"\s*\(.*\)\s*$", "", text), index, "Verified"
             )
         return SourceInfo(
-            site=self.lines.stripped(self.lines.find(bool)), page_kind=PAGE_KIND,
-            title=self.name, verified=verified, locator=self.locator(self.name_at, "title"),
+            site=self.lines.stripped(self.lines.find(bool)),
+            page_kind=PAGE_KIND,
+            title=self.name,
+            verified=verified,
+            locator=self.locator(self.name_at, "title"),
         )
 
     # ------------------------------------------------------------------ model
@@ -258,8 +297,13 @@ class _Reader(PageReader):
             values["lifecycle_status"] = primary["lifecycle"]
             values["release_date"] = primary["released"]
         return self.make(
-            ModelClaim, self.name_at, "name", model=self.model, label=self.name,
-            locator=self.locator(self.name_at, "name"), **values,
+            ModelClaim,
+            self.name_at,
+            "name",
+            model=self.model,
+            label=self.name,
+            locator=self.locator(self.name_at, "name"),
+            **values,
         )
 
     # ------------------------------------------------------------------ releases
@@ -272,16 +316,32 @@ class _Reader(PageReader):
             if not match:
                 raise self.fail(
                     f"unreadable release history row {line!r} (expected NAME alias-slug "
-                    "LIFECYCLE DATES SUMMARY; is the page truncated?)", index, "Release",
+                    "LIFECYCLE DATES SUMMARY; is the page truncated?)",
+                    index,
+                    "Release",
+                )
+            if _BROKEN_DATE.match(match["summary"]):
+                raise self.fail(
+                    f"unreadable date in release history row {line!r}", index, "Release Date"
                 )
             name, alias = _split_name_alias(match["head"])
-            row = {"index": index, "name": name, "alias": alias, "lifecycle": match["life"],
-                   "summary": match["summary"].strip() or None}
-            for field, column in (("released", "Release Date"), ("deprecated", "Deprecation"),
-                                  ("shutdown", "Shutdown")):
+            row = {
+                "index": index,
+                "name": name,
+                "alias": alias,
+                "lifecycle": match["life"],
+                "summary": match["summary"].strip() or None,
+            }
+            for field, column in (
+                ("released", "Release Date"),
+                ("deprecated", "Deprecation"),
+                ("shutdown", "Shutdown"),
+            ):
                 text = match[field]
-                row[field] = None if text in (None, *_EMPTY) else self.parse(
-                    units.parse_date, text, index, column
+                row[field] = (
+                    None
+                    if text in (None, *_EMPTY)
+                    else self.parse(units.parse_date, text, index, column)
                 )
             out.append(row)
         return out
@@ -294,27 +354,42 @@ class _Reader(PageReader):
                 return row
         return releases[0] if releases else None
 
-    def release_claims(self, releases: list[dict]) -> list:
+    def release_claims(self, releases: list[dict], events: list[LifecycleEventClaim]) -> list:
         """Other releases of the family as their own models; every row's deprecation and
-        shutdown dates as lifecycle events."""
+        shutdown dates as lifecycle events, unless "Change events" already lists that event."""
         primary = self.primary_release(releases)
+        listed = {(event.model, event.event_type, event.date) for event in events}
         claims: list = []
         for row in releases:
             ref = self.model
             if row is not primary:
                 ref = ModelRef(name=row["name"], identifier=row["alias"], vendor=self.vendor)
-                claims.append(self.make(
-                    ModelClaim, row["index"], "Release", model=ref, label=row["name"],
-                    lifecycle_status=row["lifecycle"], release_date=row["released"],
-                    description=row["summary"], locator=self.locator(row["index"], "Release"),
-                ))
+                claims.append(
+                    self.make(
+                        ModelClaim,
+                        row["index"],
+                        "Release",
+                        model=ref,
+                        label=row["name"],
+                        lifecycle_status=row["lifecycle"],
+                        release_date=row["released"],
+                        description=row["summary"],
+                        locator=self.locator(row["index"], "Release"),
+                    )
+                )
             for field, event in (("deprecated", "deprecated"), ("shutdown", "shutdown")):
-                if row[field] is not None:
-                    claims.append(self.make(
-                        LifecycleEventClaim, row["index"], field.capitalize(), model=ref,
-                        event_type=event, date=row[field], title=f"{row['name']} {event}",
-                        locator=self.locator(row["index"], event.capitalize()),
-                    ))
+                if row[field] is not None and (ref, event, row[field]) not in listed:
+                    claims.append(
+                        self.make(
+                            LifecycleEventClaim,
+                            row["index"],
+                            field.capitalize(),
+                            model=ref,
+                            event_type=event,
+                            date=row[field],
+                            locator=self.locator(row["index"], event.capitalize()),
+                        )
+                    )
         return claims
 
     # ------------------------------------------------------------------ offers
@@ -327,16 +402,24 @@ class _Reader(PageReader):
             if not match:
                 raise self.fail(
                     f"unreadable host coverage row {line!r} (expected HOST type CONTEXT NOTE "
-                    "DIFFERENCES; is the page truncated?)", index, "Host",
+                    "DIFFERENCES; is the page truncated?)",
+                    index,
+                    "Host",
                 )
             context = match["context"]
             note, differences = _note_and_differences(match["rest"].strip())
-            out.append({
-                "index": index, "host": match["host"].strip(), "type": match["type"],
-                "context": None if context in (None, *_EMPTY)
-                else self.parse(units.parse_tokens, context, index, "Context"),
-                "note": note, "features": split_list(differences) if differences else [],
-            })
+            out.append(
+                {
+                    "index": index,
+                    "host": match["host"].strip(),
+                    "type": match["type"],
+                    "context": None
+                    if context in (None, *_EMPTY)
+                    else self.parse(units.parse_tokens, context, index, "Context"),
+                    "note": note,
+                    "features": split_list(differences) if differences else [],
+                }
+            )
         return out
 
     def reference_host(self, hosts: list[dict]) -> dict | None:
@@ -364,19 +447,35 @@ class _Reader(PageReader):
         reference = self.reference_host(hosts)
         offers = []
         for host in hosts:
-            offers.append(self.make(
-                OfferClaim, host["index"], "Host", model=self.model, host=host["host"],
-                host_kind=host["type"], context_window=host["context"], note=host["note"],
-                features=host["features"], locator=self.locator(host["index"], "Host"),
-                **(prices if host is reference else {}),
-            ))
+            offers.append(
+                self.make(
+                    OfferClaim,
+                    host["index"],
+                    "Host",
+                    model=self.model,
+                    host=host["host"],
+                    host_kind=host["type"],
+                    context_window=host["context"],
+                    note=host["note"],
+                    features=host["features"],
+                    locator=self.locator(host["index"], "Host"),
+                    **(prices if host is reference else {}),
+                )
+            )
         if prices and reference is None:
             index = min(index for _, index in pricing.values())
-            offers.append(self.make(
-                OfferClaim, index, "Model pricing", model=self.model,
-                host=f"{self.vendor} API", host_kind="first-party",
-                locator=self.locator(index, "Model pricing"), **prices,
-            ))
+            offers.append(
+                self.make(
+                    OfferClaim,
+                    index,
+                    "Model pricing",
+                    model=self.model,
+                    host=f"{self.vendor} API",
+                    host_kind="first-party",
+                    locator=self.locator(index, "Model pricing"),
+                    **prices,
+                )
+            )
         return offers
 
     # ------------------------------------------------------------------ benchmarks
@@ -392,17 +491,30 @@ class _Reader(PageReader):
             if not match:
                 raise self.fail(
                     f"unreadable benchmark row {line!r} (expected NAME VERSION SCORE % DATE "
-                    "SOURCE NOTES; is the page truncated?)", index, "Score",
+                    "SOURCE NOTES; is the page truncated?)",
+                    index,
+                    "Score",
                 )
+            if not match["date"] and _BROKEN_DATE.match(match["rest"]):
+                raise self.fail(f"unreadable date in benchmark row {line!r}", index, "Date")
             date = match["date"] and self.parse(units.parse_date, match["date"], index, "Date")
             reported_by, note = self.source_and_notes(match["rest"].strip())
-            out.append(self.make(
-                BenchmarkResultClaim, index, "Benchmark", model=self.model,
-                benchmark=match["bench"].strip(), version=match["version"],
-                score=match["score"], unit=unit, date=date or None,
-                reported_by=reported_by, note=note,
-                locator=self.locator(index, "Benchmark"),
-            ))
+            out.append(
+                self.make(
+                    BenchmarkResultClaim,
+                    index,
+                    "Benchmark",
+                    model=self.model,
+                    benchmark=match["bench"].strip(),
+                    version=match["version"],
+                    score=match["score"],
+                    unit=unit,
+                    date=date or None,
+                    reported_by=reported_by,
+                    note=note,
+                    locator=self.locator(index, "Benchmark"),
+                )
+            )
         return out
 
     def source_and_notes(self, text: str) -> tuple[str | None, str | None]:
@@ -423,9 +535,13 @@ class _Reader(PageReader):
         summary = rows.get("Summary", (None,))[0]
         return [
             self.make(
-                RelationClaim, index, "Replacement models", subject=self.model,
+                RelationClaim,
+                index,
+                "Replacement models",
+                subject=self.model,
                 relation="recommended_replacement",
-                object=ModelRef(identifier=slug, vendor=self.vendor), note=summary,
+                object=ModelRef(identifier=slug, vendor=self.vendor),
+                note=summary,
                 locator=self.locator(index, "Replacement models"),
             )
             for slug in _split_slugs(text)
@@ -439,15 +555,26 @@ class _Reader(PageReader):
             if not match:
                 raise self.fail(
                     f"unreadable change event row {line!r} (expected DATE type_name TITLE "
-                    "DESCRIPTION SOURCE; is the page truncated?)", index, "Date",
+                    "DESCRIPTION SOURCE; is the page truncated?)",
+                    index,
+                    "Date",
                 )
             date = self.parse(units.parse_date, match["date"], index, "Date")
             title, description, reference = self.title_description_source(match["rest"])
-            out.append(self.make(
-                LifecycleEventClaim, index, "Type", model=self.model,
-                event_type=match["type"], date=date, title=title, description=description,
-                reference=reference, locator=self.locator(index, "Change event"),
-            ))
+            out.append(
+                self.make(
+                    LifecycleEventClaim,
+                    index,
+                    "Type",
+                    model=self.model,
+                    event_type=match["type"],
+                    date=date,
+                    title=title,
+                    description=description,
+                    reference=reference,
+                    locator=self.locator(index, "Change event"),
+                )
+            )
         return out
 
     def title_description_source(self, text: str) -> tuple[str | None, str | None, str | None]:
@@ -500,7 +627,9 @@ def _split_name_alias(head: str) -> tuple[str, str | None]:
     rules = (
         lambda name, alias: slugify(name) == slugify(alias),
         lambda name, alias: bool(slugify(name)) and slugify(alias).startswith(slugify(name) + "-"),
-        lambda name, alias: not re.match(r"[a-z0-9._:/-]", name[-1]) and bool(re.search(r"[-.\d]", alias)),
+        lambda name, alias: (
+            not re.match(r"[a-z0-9._:/-]", name[-1]) and bool(re.search(r"[-.\d]", alias))
+        ),
     )
     for rule in rules:
         for cut in cuts:
