@@ -106,7 +106,7 @@ def test_performance_summary_percentiles_are_assessments(seed):
 
 def test_baseline_benchmarks_take_the_percentage_of_their_clause(seed):
     assert scores(seed, "GPT-4o-mini (2024-07-18)") == {
-        "Ethics (Baseline)": Decimal("100"),
+        "Ethics (Baseline)": Decimal(100),
         "General Knowledge (Baseline)": Decimal("99.0"),
         "Coding (Baseline)": Decimal("87.0"),
         "Email Classification (Baseline)": Decimal("98.0"),
@@ -119,7 +119,7 @@ def test_baseline_benchmarks_take_the_percentage_of_their_clause(seed):
 def test_the_authors_mmlu_score_is_vendor_reported(seed):
     mmlu = only([c for c in seed.of_type(BenchmarkResultClaim) if c.benchmark == "MMLU"])
     assert (mmlu.score, mmlu.reported_by, mmlu.model.name) == (
-        Decimal("82"), "OpenAI", "GPT-4o-mini")
+        Decimal(82), "OpenAI", "GPT-4o-mini")
 
 
 def test_the_cache_read_price_joins_the_endpoint_with_equal_prices(seed):
@@ -206,7 +206,7 @@ def test_a_benchmark_in_summary_and_table_keeps_the_more_precise_score(mistral):
         "Reasoning (Baseline)": Decimal("41.5"),
         "General Knowledge (Baseline)": Decimal("93.0"),
     }
-    assert scores(mistral, "Mistral Small 3") == {"MMLU": Decimal("81")}
+    assert scores(mistral, "Mistral Small 3") == {"MMLU": Decimal(81)}
 
 
 def test_only_endpoints_priced_like_the_current_pricing_get_its_cache_price(mistral):

@@ -87,7 +87,7 @@ def test_the_price_pair_is_an_offer_on_the_router(seed):
 
 def test_the_mmlu_score_is_reported_by_the_vendor(seed):
     result = only(seed.of_type(BenchmarkResultClaim))
-    assert (result.benchmark, result.score, result.unit) == ("MMLU", Decimal("82"), "percent")
+    assert (result.benchmark, result.score, result.unit) == ("MMLU", Decimal(82), "percent")
     assert result.reported_by == "OpenAI"
     assert "author" in result.note
     assert result.locator.line == 3
@@ -120,7 +120,7 @@ def test_a_page_about_another_vendors_model_is_read_the_same_way():
     assert model.knowledge_cutoff == PartialDate(year=2024, month=7)
     assert model.tags == ["coding", "multimodal"]
     offer = only(extraction.of_type(OfferClaim))
-    assert (offer.input_price, offer.output_price) == (Decimal("0.80"), Decimal("4"))
+    assert (offer.input_price, offer.output_price) == (Decimal("0.80"), Decimal(4))
     result = only(extraction.of_type(BenchmarkResultClaim))
     assert (result.benchmark, result.score, result.reported_by) == (
         "HumanEval", Decimal("88.1"), "Anthropic")
@@ -165,7 +165,7 @@ def test_a_page_cut_after_the_price_yields_what_it_states():
     extraction = extract(read_page(PAGES / "truncated-after-price.txt"))
     model = only(extraction.of_type(ModelClaim))
     assert model.context_window is None and model.release_date is None
-    assert only(extraction.of_type(OfferClaim)).output_price == Decimal("4")
+    assert only(extraction.of_type(OfferClaim)).output_price == Decimal(4)
 
 
 def test_a_first_sentence_that_names_no_model_is_an_extraction_error():

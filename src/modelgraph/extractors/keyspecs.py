@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..identity import resolve_host, resolve_model, resolve_vendor, rules, slugify
+from ..identity import resolve_host, resolve_model, rules, slugify
 from ..pages import Page
 from ..records import (
     AssessmentClaim,

@@ -56,13 +56,17 @@ _PROSE_INPUT = re.compile(_PRICE_NUMBER + r"\s*per\s*1\s*M\s*input\s*tokens", re
 _PROSE_OUTPUT = re.compile(_PRICE_NUMBER + r"\s*per\s*1\s*M\s*output\s*tokens", re.IGNORECASE)
 _PROSE_CACHED = re.compile(_PRICE_NUMBER + r"\s*(?:per\s*1\s*M\s*)?cached\s*input", re.IGNORECASE)
 _AVAILABLE_THROUGH = re.compile(r"\bavailable (?:through|via|on|from) (?:the )?")
-_HOST_NAME = re.compile(r"[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)*")
+_HOST_WORD = r"[A-Z][\w&-]*(?:\.[\w&-]+)*"  # dots only inside a word: "Bedrock." ends it
+_HOST_NAME = re.compile(rf"{_HOST_WORD}(?: {_HOST_WORD})*")
 _COMPARED = re.compile(r"\bCompared (?:with|to)\s+", re.IGNORECASE)
 
 _YES = {"yes", "true", "available"}
 _NO = {"no", "false", "unavailable"}
-_CLOSED_LICENSES = ("proprietary", "closed", "commercial")
-_OPEN_LICENSES = ("apache", "mit", "bsd", "gpl", "open", "llama", "gemma", "cc-by", "openrail")
+# words that say whether a licence publishes the weights
+_CLOSED_LICENSE = re.compile(r"\b(?:proprietary|closed|commercial)\b", re.IGNORECASE)
+_OPEN_LICENSE = re.compile(
+    r"\b(?:apache|mit|bsd|gpl|open|community license|cc-by|openrail)\b", re.IGNORECASE
+)
 
 
 @dataclass
@@ -244,10 +248,9 @@ class ModelProfileExtractor:
     def _open_weights(license_text: str | None) -> bool | None:
         if not license_text:
             return None
-        lowered = license_text.lower()
-        if any(word in lowered for word in _CLOSED_LICENSES):
+        if _CLOSED_LICENSE.search(license_text):
             return False
-        if any(word in lowered for word in _OPEN_LICENSES):
+        if _OPEN_LICENSE.search(license_text):
             return True
         return None
 
