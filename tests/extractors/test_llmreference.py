@@ -231,6 +231,12 @@ def test_a_benchmark_name_ending_in_digits_keeps_them_and_versions_are_read():
     assert results["Chatbot Arena"].unit == "elo"
 
 
+def test_a_whole_number_score_directly_before_the_url_is_read():
+    page = variant(PAGES / "mistral_large_2.txt", "HumanEval92.0v1.2https", "HumanEval92https")
+    results = {r.benchmark: r for r in extractors.extract(page).of_type(BenchmarkResultClaim)}
+    assert (results["HumanEval"].score, results["HumanEval"].version) == (Decimal(92), None)
+
+
 def test_without_about_prose_the_first_party_route_names_the_vendor():
     path = PAGES / "mistral_large_2.txt"
     page = variant(path, "Mistral: Mistral Large 2 available via OpenRouter.", "Hosted widely.")

@@ -328,3 +328,20 @@ def test_any_truncation_extracts_or_raises_an_extraction_error(path):
             assert error.field, error
             outcomes.add("error")
     assert outcomes == {"extracted", "error"}
+
+
+def test_replacements_written_as_display_names_or_separated_slugs_are_read():
+    page = variant(
+        SEED, "Replacement modelsgpt-4-1-nano", "Replacement modelsGPT-4.1 nano, o3-mini"
+    )
+    relations = extractors.extract(page).of_type(RelationClaim)
+    assert [r.object for r in relations] == [
+        ModelRef(name="GPT-4.1 nano", vendor="OpenAI"),
+        ModelRef(identifier="o3-mini", vendor="OpenAI"),
+    ]
+
+
+def test_an_event_title_starting_lower_case_is_not_eaten_by_the_type():
+    page = variant(SEED, "family_addedGPT-4o mini published", "publishedo3 follow-up published")
+    (event,) = extractors.extract(page).of_type(LifecycleEventClaim)
+    assert (event.event_type, event.title) == ("published", "o3 follow-up published")

@@ -111,6 +111,8 @@ _ABOUT_PRICE = re.compile(
 _ABOUT_CONTEXT = re.compile(r"has an? (\S+?)-token context window")
 
 _BENCH_ROW = re.compile(r"^(?P<head>.+?\d+\.\d+)(?P<rest>.*)$")
+# a whole-number score is only taken when the URL (or the line's end) follows it directly
+_BENCH_ROW_WHOLE = re.compile(r"^(?P<head>.+?\d+)(?P<rest>https?://.*|)$")
 _URL = re.compile(r"https?://\S+$")
 _FOUNDED = re.compile(r"^Founded\s+(\S+)$")
 
@@ -307,9 +309,9 @@ class _Reader(PageReader):
             model=self.model,
             label=self.name,
             tags=tags,
-            capabilities=split_case_runs(self.lines.stripped(capabilities[0]))
-            if capabilities
-            else [],
+            capabilities=dedupe(
+                piece for i in capabilities for piece in split_case_runs(self.lines.stripped(i))
+            ),
             locator=self.locator(self.name_at, "name"),
             **values,
         )
@@ -475,8 +477,8 @@ class _Reader(PageReader):
         return out
 
     def split_benchmark(self, line: str, index: int) -> tuple[str, Decimal, str]:
-        """NAME + SCORE (digits '.' digits) + REST; see the module docstring for the rule."""
-        match = _BENCH_ROW.match(line)
+        """NAME + SCORE + REST; see the module docstring for the rule."""
+        match = _BENCH_ROW.match(line) or _BENCH_ROW_WHOLE.match(line)
         if not match:
             raise self.fail(
                 f"unreadable benchmark row {line!r} (expected NAME SCORE URL)", index, "Score"
@@ -486,7 +488,7 @@ class _Reader(PageReader):
         candidates = []
         for cut in range(number_start, len(head)):
             text = head[cut:]
-            if re.fullmatch(r"(?:0|[1-9]\d*)\.\d+", text) and head[:cut].strip():
+            if re.fullmatch(r"(?:0|[1-9]\d*)(?:\.\d+)?", text) and head[:cut].strip():
                 candidates.append((head[:cut].strip(), Decimal(text)))
         fitting = [(n, s) for n, s in candidates if s <= 100 or _is_rating(n, s)]
         if not (fitting or candidates):
@@ -497,7 +499,7 @@ class _Reader(PageReader):
     def assessment(self) -> list[AssessmentClaim]:
         for index in self.section_lines("Quality / dollar"):
             match = _GRADE.match(self.lines.stripped(index))
-            if match:
+            if match and match.group(1) not in _EMPTY:
                 return [
                     self.make(
                         AssessmentClaim,
@@ -528,6 +530,8 @@ class _Reader(PageReader):
                 url = line[len("Website") :].strip()
                 if url:
                     values["website"] = url
+            elif line.lower() == self.vendor.lower():
+                continue  # the vendor's name as a caption, not a place
             elif line.endswith((".", "!", "?")):
                 values.setdefault("description", line)
             else:

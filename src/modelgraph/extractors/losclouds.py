@@ -35,9 +35,12 @@ Rules for cells whose separators were lost (format knowledge, not model facts):
   says it is the reference pricing; if none says so, to the first first-party host; if the
   page lists no such host, to "<vendor> API" (first-party). The other hosts get offers
   with their context, note and differences but no prices.
-* Replacement models are slugs; separators (comma, semicolon, space) split them, and run
-  together they are cut before each recurrence of the first slug's leading word
-  (``gpt-4-1gpt-4o`` -> ``gpt-4-1``, ``gpt-4o``).
+* Replacement models are slugs (or display names); commas, semicolons and line breaks
+  separate them, and slugs run together are cut before each recurrence of the first
+  slug's leading word (``gpt-4-1gpt-4o`` -> ``gpt-4-1``, ``gpt-4o``).
+* Change events: the type is a snake_case word (the site's known types tried first); the
+  title ends where a capitalised word follows with no space; the description ends at a
+  sentence stop run into the next cell, or where a URL starts; the rest is the source.
 """
 
 from __future__ import annotations
@@ -107,7 +110,7 @@ HOST_TYPES = tuple(
 
 _DATE = r"[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{4}-\d{2}-\d{2}"
 _DASH = r"—|–|-"
-_VENDOR_LINE = re.compile(r"^Model\s*·\s*(?P<vendor>.+)$")
+_VENDOR_LINE = re.compile(r"^Model\s*[·•|]\s*(?P<vendor>.+)$")
 
 _BENCH_PERCENT = re.compile(
     r"^(?P<bench>.+?)(?P<version>(?:19|20)\d{2}|v\d+(?:\.\d+)*)?"
@@ -132,7 +135,20 @@ _HOST_ROW_LOOSE = re.compile(  # a type outside HOST_TYPES, after a host not end
     r"(?P<context>\d+(?:\.\d+)?[KMB]|—|–|-)?(?P<rest>.*)$"
 )
 _SENTENCE_END = re.compile(r"\.(?=[A-Z(\"'])")
-_EVENT = re.compile(rf"^(?P<date>{_DATE})(?P<type>[a-z]+(?:_[a-z]+)*)(?P<rest>.*)$")
+# event types the site uses come first, so a title starting lower-case ("o3 ...") is not
+# eaten by the type; any other snake_case word is a type too
+EVENT_TYPES = tuple(
+    (
+        "family_added model_added snapshot_added alias_updated published released launched "
+        "deprecated deprecation_announced shutdown retired price_change pricing_change "
+        "context_change renamed updated"
+    ).split()
+)
+_EVENT = re.compile(
+    rf"^(?P<date>{_DATE})"
+    rf"(?P<type>{'|'.join(sorted(EVENT_TYPES, key=len, reverse=True))}|[a-z]+(?:_[a-z]+)*)"
+    r"(?P<rest>.*)$"
+)
 _URL = re.compile(r"https?://\S+")
 _REFERENCE_PRICING = re.compile(r"\breference pric", re.IGNORECASE)
 _EMPTY = {"", "—", "–", "-"}
@@ -540,11 +556,11 @@ class _Reader(PageReader):
                 "Replacement models",
                 subject=self.model,
                 relation="recommended_replacement",
-                object=ModelRef(identifier=slug, vendor=self.vendor),
+                object=ref,
                 note=summary,
                 locator=self.locator(index, "Replacement models"),
             )
-            for slug in _split_slugs(text)
+            for ref in _replacement_refs(text, self.vendor)
         ]
 
     def events(self) -> list[LifecycleEventClaim]:
@@ -654,18 +670,31 @@ def _note_and_differences(text: str) -> tuple[str | None, str | None]:
     return None, text
 
 
-def _split_slugs(text: str) -> list[str]:
-    slugs = []
-    for piece in re.split(r"[,;\s]+", text.strip()):
-        if not piece:
+def _replacement_refs(text: str, vendor: str) -> list[ModelRef]:
+    """Replacement models as the page lists them: slugs become identifiers, anything else
+    (a display name such as "GPT-4.1 nano") a name; dashes and "None" name nothing."""
+    refs = []
+    for item in re.split(r",\s*|;\s*|\n", text):
+        item = item.strip()
+        if item in _EMPTY or item.lower() in ("none", "n/a"):
             continue
-        lead = re.match(r"[a-z]+", piece)
-        if lead:
-            # a run-together list: cut before the leading word where it recurs mid-slug
-            # (not after a hyphen, where it would be part of the slug)
-            pattern = rf"(?<=[^-]){re.escape(lead.group(0))}(?=[-\d])"
-            starts = [0] + [m.start() for m in re.finditer(pattern, piece) if m.start() > 0]
-            slugs += [piece[a:b] for a, b in zip(starts, starts[1:] + [len(piece)])]
+        if re.fullmatch(r"[a-z0-9][a-z0-9._:/\s-]*", item):
+            refs += [
+                ModelRef(identifier=slug, vendor=vendor)
+                for piece in item.split()
+                for slug in _split_run_together_slugs(piece)
+            ]
         else:
-            slugs.append(piece)
-    return slugs
+            refs.append(ModelRef(name=item, vendor=vendor))
+    return refs
+
+
+def _split_run_together_slugs(piece: str) -> list[str]:
+    """Cut before the first slug's leading word where it recurs not after a hyphen:
+    ``claude-sonnet-4claude-opus-4-1`` -> two slugs."""
+    lead = re.match(r"[a-z]+", piece)
+    if not lead:
+        return [piece]
+    pattern = rf"(?<=[^-]){re.escape(lead.group(0))}(?=[-\d])"
+    starts = [0] + [m.start() for m in re.finditer(pattern, piece) if m.start() > 0]
+    return [piece[a:b] for a, b in zip(starts, [*starts[1:], len(piece)])]
