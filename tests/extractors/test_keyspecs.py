@@ -48,6 +48,12 @@ def assessments(extraction, model_name):
             if c.model.name == model_name}
 
 
+def edited(path: Path, old: str, new: str) -> Page:
+    text = path.read_text()
+    assert old in text
+    return Page(source_id="edited", text=text.replace(old, new))
+
+
 @pytest.fixture(scope="module")
 def seed():
     return extract(read_page(SEED))
@@ -287,3 +293,16 @@ def test_quads_go_to_the_pages_named_graph(seed):
     assert (snapshot, MG.snapshotOf, model_iri("gpt-4o-mini").value) in triples
     assert (model_iri("o3-pro"), MG.contextWindow, "200000") in triples
     assert (model_iri("gpt-4-5-preview"), MG.available, "false") in triples
+
+
+def test_a_summary_opening_with_an_article_still_names_the_model():
+    page = edited(PAGES / "reordered-without-endpoints.txt", "QwQ 32B delivers",
+                  "The QwQ 32B model delivers")
+    assert extract(page, "keyspecs").source.title == "QwQ 32B"
+
+
+def test_hollow_stars_count_only_the_filled_ones():
+    page = edited(PAGES / "mistral-small.txt", "★★★ | ★★★★ | $$$$ |", "★★★☆☆ | ★★★★☆ | $$$$ |")
+    found = assessments(extract(page, "keyspecs"), "Mistral Large 2411")
+    assert found["speed rating"] == ("★★★☆☆", Decimal(3))
+    assert found["ability rating"] == ("★★★★☆", Decimal(4))

@@ -211,3 +211,21 @@ def test_quads_go_to_the_pages_named_graph(seed):
     assert (model, MG.releaseDate, "2024-07") in triples
     assert (model, MG.comparedWith, model_iri("gemini-2-5-flash-lite").value) in triples
     assert (graph, MG.verifiedOn, "2026-05-16") in triples
+
+
+def test_a_header_value_shown_as_a_dash_is_not_stated():
+    page = edited(SONNET, "Max Output\n64K tokens", "Max Output\n—")
+    model = only(extract(page, "modelprofile").of_type(ModelClaim))
+    assert model.max_output_tokens == 64_000  # from the Technical Details prose alone
+
+
+def test_a_comparison_quoting_another_models_context_is_no_contradiction():
+    page = edited(SONNET, "Compared to GPT-4.1, it trades",
+                  "Compared to GPT-4.1, which has a 1M context window, it trades")
+    assert only(extract(page, "modelprofile").of_type(ModelClaim)).context_window == 200_000
+
+
+def test_a_generic_api_is_not_taken_for_a_host():
+    page = edited(SONNET, "It is available through Amazon Bedrock, Anthropic API and Google "
+                  "Vertex AI.", "It is available via API.")
+    assert only(extract(page, "modelprofile").of_type(OfferClaim)).host == "Anthropic API"

@@ -98,7 +98,8 @@ _PERCENT_IN_PROSE = re.compile(r"(?P<score>\d+(?:\.\d+)?)\s*%")
 _PERFECT = re.compile(r"\bperfect (?:accuracy|score)\b", re.IGNORECASE)
 
 _MODALITY_LINE = re.compile(r"^(?P<modality>[A-Za-z]+) (?P<direction>input|output)$", re.IGNORECASE)
-_RATING = re.compile(r"^\+?(?:(?P<stars>★+)|(?P<dollars>\$+))$")
+# "★★★☆☆" counts its filled stars; "+$$$$$" (beyond the scale) its dollar signs
+_RATING = re.compile(r"^\+?(?:(?P<stars>★+)☆*|(?P<dollars>\$+))$")
 _UNAVAILABLE = re.compile(r"\s+Unavailable$")
 
 
@@ -156,6 +157,14 @@ class _Context:
 
 
 _StatedResult = tuple[BenchmarkResultClaim, Stated]
+
+
+def _drop_leading_words(text: str) -> str:
+    """``Its General Knowledge`` -> ``General Knowledge``; ``The GPT-4o ...`` -> ``GPT-4o ...``."""
+    tokens = text.split()
+    while tokens and tokens[0] in LEADING_NON_NAME_WORDS:
+        tokens.pop(0)
+    return " ".join(tokens)
 
 
 def split_snapshot(name: str) -> tuple[str, str] | None:
@@ -224,7 +233,7 @@ class KeySpecsExtractor:
         summary = sections.get(SUMMARY)
         if summary is not None:
             for _, raw in summary.body:
-                named = model_name_at(raw.strip())
+                named = model_name_at(_drop_leading_words(raw.strip()))
                 if named:
                     name = named[0]
                     break
@@ -366,7 +375,7 @@ class KeySpecsExtractor:
                         score, text = "100", _PERFECT.search(clause).group()
                     else:
                         continue
-                    name = self._benchmark_name(mention.group("name"))
+                    name = _drop_leading_words(mention.group("name"))
                     if not name:
                         continue
                     benchmark = f"{name} ({mention.group('variant')})"
@@ -377,13 +386,6 @@ class KeySpecsExtractor:
                         locator=Locator(line=number, field=benchmark, text=clause.strip()),
                     ), Stated.number(Decimal(score), text, number)))
         return results
-
-    @staticmethod
-    def _benchmark_name(words: str) -> str:
-        tokens = words.split()
-        while tokens and tokens[0] in LEADING_NON_NAME_WORDS:
-            tokens.pop(0)
-        return " ".join(tokens)
 
     def _benchmark_table(self, ctx: _Context, section: Section | None) -> list[_StatedResult]:
         """Rows of ``Benchmark | Category | … | Accuracy | …``: one result per row."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from ..errors import ExtractionError
 from ..identity import resolve_host, resolve_vendor, slugify
@@ -49,17 +50,32 @@ _VERIFIED = re.compile(
     r"last verified (?:on )?(?P<date>[A-Z][a-z]+\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2})"
 )
 
-_PROSE_CONTEXT = re.compile(r"(?P<value>\d[\d,.]*\s?[KkMm]?)(?:-token)?\s+(?:token\s+)?context window")
-_PROSE_MAX_OUTPUT = re.compile(r"(?P<value>\d[\d,.]*\s?[KkMm]?)\s+max(?:imum)?\s+output\s+tokens")
+_COUNT = r"(?P<value>\d[\d,.]*\s?[KkMm]?)"
+_PROSE_CONTEXT = (
+    re.compile(_COUNT + r"(?:-token)?\s+(?:token\s+)?context window"),
+    re.compile(r"context window of (?:up to )?" + _COUNT + r"\s+tokens"),
+)
+_PROSE_MAX_OUTPUT = (
+    re.compile(_COUNT + r"\s+max(?:imum)?\s+output\s+tokens"),
+    re.compile(r"max(?:imum)? output of (?:up to )?" + _COUNT + r"\s+tokens"),
+)
 _PRICE_NUMBER = r"\$?(?P<price>\d+(?:\.\d+)?)"
-_PROSE_INPUT = re.compile(_PRICE_NUMBER + r"\s*per\s*1\s*M\s*input\s*tokens", re.IGNORECASE)
-_PROSE_OUTPUT = re.compile(_PRICE_NUMBER + r"\s*per\s*1\s*M\s*output\s*tokens", re.IGNORECASE)
-_PROSE_CACHED = re.compile(_PRICE_NUMBER + r"\s*(?:per\s*1\s*M\s*)?cached\s*input", re.IGNORECASE)
+_PROSE_INPUT = (re.compile(_PRICE_NUMBER + r"\s*per\s*1\s*M\s*input\s*tokens", re.IGNORECASE),)
+_PROSE_OUTPUT = (re.compile(_PRICE_NUMBER + r"\s*per\s*1\s*M\s*output\s*tokens", re.IGNORECASE),)
+_PROSE_CACHED = (
+    re.compile(_PRICE_NUMBER + r"\s*(?:per\s*1\s*M\s*)?cached\s*input", re.IGNORECASE),
+)
 _AVAILABLE_THROUGH = re.compile(r"\bavailable (?:through|via|on|from) (?:the )?")
 _HOST_WORD = r"[A-Z][\w&-]*(?:\.[\w&-]+)*"  # dots only inside a word: "Bedrock." ends it
 _HOST_NAME = re.compile(rf"{_HOST_WORD}(?: {_HOST_WORD})*")
 _COMPARED = re.compile(r"\bCompared (?:with|to)\s+", re.IGNORECASE)
 
+# sections whose prose may restate the header's specifications (not Comparisons, which
+# speaks of other models)
+_SPEC_SECTIONS = ("Overview", "Capabilities", "Technical Details")
+_PRICING_SECTION = "Pricing & Access"
+_NOT_STATED = {"—", "–", "-", "n/a", "unknown", "not disclosed", "tbd"}
+_GENERIC_HOSTS = {"API", "APIs", "SDK", "The"}
 _YES = {"yes", "true", "available"}
 _NO = {"no", "false", "unavailable"}
 # words that say whether a licence publishes the weights
@@ -79,6 +95,11 @@ class _Header:
     tags: list[str] = field(default_factory=list)
     released: tuple[int, str] | None = None
     updated: tuple[int, str] | None = None
+
+
+def _price(text: str):
+    """A header price; "Free" is zero."""
+    return Decimal(0) if text.strip().lower() == "free" else parse_price(text)
 
 
 class ModelProfileExtractor:
@@ -105,7 +126,8 @@ class ModelProfileExtractor:
         header = self._header(page, header_end - 1)
         vendor = header.vendor
         model = ModelRef(name=header.name[1], vendor=vendor)
-        prose = [(number, text) for _, body in sections.values() for number, text in body]
+        specs = [line for name in _SPEC_SECTIONS if name in sections for line in sections[name][1]]
+        pricing = sections.get(_PRICING_SECTION, (None, []))[1]
 
         def parse(parser, label: str):
             if label not in header.values:
@@ -114,14 +136,14 @@ class ModelProfileExtractor:
             return parse_field(parser, text, source=source, line=line, field=label)
 
         context = self._reconciled(
-            page, "Context", parse(parse_tokens, "Context"), header, prose, _PROSE_CONTEXT,
+            page, "Context", parse(parse_tokens, "Context"), header, specs, _PROSE_CONTEXT,
             parse_tokens, binary=True)
         max_output = self._reconciled(
-            page, "Max Output", parse(parse_tokens, "Max Output"), header, prose,
+            page, "Max Output", parse(parse_tokens, "Max Output"), header, specs,
             _PROSE_MAX_OUTPUT, parse_tokens, binary=True)
         inputs: list[str] = []
         outputs: list[str] = []
-        for _, text in prose:
+        for _, text in specs:
             found_in, found_out = prose_modalities(text)
             inputs, outputs = inputs or found_in, outputs or found_out
         license_text = header.values.get("License", (None, None))[1]
@@ -140,13 +162,13 @@ class ModelProfileExtractor:
             input_modalities=inputs, output_modalities=outputs,
             locator=Locator(line=header.name[0], field="name", text=header.name[1]),
         )]
-        offer = self._offer(page, model, header, sections.get("Pricing & Access"), prose)
+        offer = self._offer(page, model, header, pricing)
         if offer is not None:
             claims.append(offer)
         claims += self._comparisons(model, sections.get("Comparisons"))
         info = SourceInfo(
             site=None, page_kind="model profile", title=header.name[1],
-            verified=self._verified(page, prose),
+            verified=self._verified(page, specs),
             updated=self._date(page, header.updated, "Updated"),
             locator=Locator(line=header.name[0], field="title"),
         )
@@ -202,8 +224,9 @@ class ModelProfileExtractor:
             if text in header.values:
                 raise self._error(page, f"{text!r} is stated twice (lines "
                                   f"{header.values[text][0]} and {value[0]})", value[0], text)
-            header.values[text] = value
             consumed.add(value[0])
+            if value[1].lower() not in _NOT_STATED:
+                header.values[text] = value
         for number, text in rest:
             if number in consumed:
                 continue
@@ -254,7 +277,7 @@ class ModelProfileExtractor:
             return True
         return None
 
-    def _reconciled(self, page: Page, label: str, value, header: _Header, prose, pattern,
+    def _reconciled(self, page: Page, label: str, value, header: _Header, prose, patterns,
                     parser, binary: bool = False) -> Stated | None:
         """The header's value and every prose restatement, reconciled to one."""
         source = page.path or page.source_id
@@ -263,10 +286,11 @@ class ModelProfileExtractor:
             line, text = header.values[label]
             statements.append(Stated.number(value, text, line, binary_prefix=binary))
         for number, text in prose:
-            for match in pattern.finditer(text):
-                raw = match.group("value") if "value" in pattern.groupindex else match.group("price")
-                parsed = parse_field(parser, raw, source=source, line=number, field=label)
-                statements.append(Stated.number(parsed, raw, number, binary_prefix=binary))
+            for pattern in patterns:
+                for match in pattern.finditer(text):
+                    raw = match.group("value" if "value" in pattern.groupindex else "price")
+                    parsed = parse_field(parser, raw, source=source, line=number, field=label)
+                    statements.append(Stated.number(parsed, raw, number, binary_prefix=binary))
         return reconcile(statements, source=source, field=label)
 
     def _verified(self, page: Page, prose) -> object:
@@ -280,11 +304,11 @@ class ModelProfileExtractor:
 
     # -- offer ----------------------------------------------------------------------------
 
-    def _offer(self, page: Page, model: ModelRef, header: _Header, pricing, prose):
+    def _offer(self, page: Page, model: ModelRef, header: _Header, pricing):
         """One offer on the host "Pricing & Access" names (else "<vendor> API"), priced by
         the header's Input / Output and the prose's cached-input price."""
         prices = {}
-        for label, key, pattern in (
+        for label, key, patterns in (
             ("Input", "input_price", _PROSE_INPUT),
             ("Output", "output_price", _PROSE_OUTPUT),
             ("Cached Input", "cached_input_price", _PROSE_CACHED),
@@ -292,9 +316,9 @@ class ModelProfileExtractor:
             value = None
             if label in header.values:
                 line, text = header.values[label]
-                value = parse_field(parse_price, text, source=page.path or page.source_id,
+                value = parse_field(_price, text, source=page.path or page.source_id,
                                     line=line, field=label)
-            stated = self._reconciled(page, label, value, header, prose, pattern, parse_price)
+            stated = self._reconciled(page, label, value, header, pricing, patterns, parse_price)
             if stated is not None:
                 prices[key] = stated.value
         if not prices:
@@ -313,18 +337,17 @@ class ModelProfileExtractor:
 
     @staticmethod
     def _host(model: ModelRef, pricing) -> tuple[str | None, int | None]:
-        if pricing is None:
-            return None, None
         vendor_slug = resolve_vendor(model.vendor) if model.vendor else None
         named: list[tuple[str, int]] = []
-        for number, text in pricing[1]:
+        for number, text in pricing:
             for match in _AVAILABLE_THROUGH.finditer(text):
                 position = match.end()
                 while True:
                     host = _HOST_NAME.match(text, position)
                     if host is None:
                         break
-                    named.append((host.group(), number))
+                    if host.group() not in _GENERIC_HOSTS:
+                        named.append((host.group(), number))
                     joiner = re.match(r",\s+|\s+(?:and|or)\s+", text[host.end():])
                     if not joiner:
                         break
