@@ -184,3 +184,18 @@ def test_quads_go_to_the_pages_named_graph(seed):
     assert (model, MG.contextWindow, "128000") in triples
     assert (model, MG.knowledgeCutoff, "2023-10") in triples
     assert (model, MG.cheaperThan, model_iri("gpt-3-5-turbo").value) in triples
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "vendor"),
+    [
+        ('GPT-4o ("o" for "omni") is OpenAI\'s latest model.', "GPT-4o", "OpenAI"),
+        ("DeepSeek-V3 is the latest model from the DeepSeek team.", "DeepSeek-V3", "DeepSeek"),
+        ("Claude 3.5 Sonnet delivers better-than-Opus capabilities, at the same prices.",
+         "Claude 3.5 Sonnet", None),
+    ],
+)
+def test_the_model_name_is_read_from_other_first_sentence_shapes(sentence, name, vendor):
+    page = Page(source_id="p", text=f"{sentence}\nIn / Out Price\n$1 / $2per 1M\n")
+    model = only(extract(page, "openrouter").of_type(ModelClaim)).model
+    assert (model.name, model.vendor) == (name, vendor)

@@ -35,7 +35,7 @@ from ..records import (
     SourceInfo,
 )
 from ..units import parse_date, parse_price, parse_tokens
-from ._text import model_names_at, parse_field, prose_modalities
+from ._text import model_name_at, model_names_at, parse_field, prose_modalities
 
 SITE = "OpenRouter"
 
@@ -66,14 +66,15 @@ _MARKDOWN_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<href>[^)\s]+)\)")
 _MODEL_HREF = re.compile(r"^(?:https?://[^/]+)?/models/(?P<id>[^/?#\s]+/[^/?#\s]+)")
 _LINK_ARTIFACT = re.compile(r"\(opens in new tab\)")
 _TAG = re.compile(r"(?<!\S)#(?P<tag>[A-Za-z][\w-]*)")
-_TAG_LINE = re.compile(r"^\s*(?:#[A-Za-z][\w-]*\s*)+$")
-_FIRST_SENTENCE = re.compile(
-    r"^(?P<name>\S.*?) is (?:(?:the|an?) )?(?P<vendor>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3})['’]s? "
-)
-_FIRST_SENTENCE_FROM = re.compile(
-    r"^(?P<name>\S.*?) is .*?\b(?:from|by) (?P<vendor>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3})"
-)
-_FIRST_SENTENCE_NAME = re.compile(r"^(?P<name>\S.*?) (?:is|are) ")
+_VENDOR = r"(?P<vendor>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3})"
+# "<Name> is <Vendor>'s ...", "<Name> is a ... model from <Vendor>"
+_NAME_IS = re.compile(r"^(?P<name>\S.*?) (?:is|are) ")
+_IS_VENDORS = re.compile(r"^(?:(?:the|an?) )?" + _VENDOR + r"['’]s? ")
+_FROM_VENDOR = re.compile(r"^[^.]*?\b(?:from|by) (?:the )?" + _VENDOR)
+# an aside in the name: 'GPT-4o ("o" for "omni")'
+_QUOTED_ASIDE = re.compile(r"\s*\([^)]*[\"“”‘’'][^)]*\)")
+_MAX_NAME_WORDS = 8
+
 
 @dataclass
 class ProseLine:
@@ -149,13 +150,22 @@ def read_author_description(
 def _identity_from_first_sentence(
     page: Page, first: ProseLine, field_name: str
 ) -> tuple[str, str | None]:
-    for pattern in (_FIRST_SENTENCE, _FIRST_SENTENCE_FROM):
-        match = pattern.match(first.text)
-        if match:
-            return match.group("name").strip(), match.group("vendor").strip()
-    match = _FIRST_SENTENCE_NAME.match(first.text)
+    """Name and vendor from ``<Name> is <Vendor>'s ...`` (or ``... from <Vendor>``); when the
+    sentence has no short subject before "is", the model name that opens it."""
+    name, vendor = None, None
+    match = _NAME_IS.match(first.text)
     if match:
-        return match.group("name").strip(), None
+        candidate = _QUOTED_ASIDE.sub("", match.group("name")).strip()
+        if len(candidate.split()) <= _MAX_NAME_WORDS and not re.search(r"[.,;:](?:\s|$)", candidate):
+            name = candidate
+            rest = first.text[match.end():]
+            owner = _IS_VENDORS.match(rest) or _FROM_VENDOR.match(rest)
+            vendor = owner.group("vendor").strip() if owner else None
+    if name is None and re.search(r"[.!?:](?:\s|$)", first.text):  # a whole sentence, not a cut
+        opening = model_name_at(first.text)
+        name = opening[0] if opening else None
+    if name:
+        return name, vendor
     raise extraction_error(
         page,
         "the description's first sentence does not name the model "
@@ -210,8 +220,8 @@ def author_prose_claims(
                     ))
         for match in _SCORE_ON.finditer(line.text):
             claims.append(BenchmarkResultClaim(
-                model=subject, benchmark=match.group("bench").rstrip(".,;:"), score=Decimal(match.group("score")),
-                unit="percent", reported_by=reported_by,
+                model=subject, benchmark=match.group("bench").rstrip(".,;:"),
+                score=Decimal(match.group("score")), unit="percent", reported_by=reported_by,
                 note="stated in the model author's (vendor's) description, not measured by "
                      "the page's site",
                 locator=Locator(line=line.number, field="benchmark", text=match.group()),
