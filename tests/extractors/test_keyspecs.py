@@ -306,3 +306,12 @@ def test_hollow_stars_count_only_the_filled_ones():
     found = assessments(extract(page, "keyspecs"), "Mistral Large 2411")
     assert found["speed rating"] == ("★★★☆☆", Decimal(3))
     assert found["ability rating"] == ("★★★★☆", Decimal(4))
+
+
+def test_a_percentile_stated_twice_with_different_ranks_is_an_error():
+    page = edited(PAGES / "mistral-small.txt", "General Knowledge (Baseline) reached 93.0%.",
+                  "General Knowledge (Baseline) reached 93.0%. Its speed is only 40th percentile.")
+    with pytest.raises(ExtractionError) as raised:
+        extract(page, "keyspecs")
+    assert (raised.value.line, raised.value.field) == (11, "speed percentile")
+    assert "64" in raised.value.message and "40" in raised.value.message

@@ -14,7 +14,15 @@ The site does not name itself (a manifest supplies it). Section headings, one pe
 * ``Benchmark Results``: the site's benchmark table (header only when the site has no runs);
 * ``Other Models by <vendor>``: the vendor's catalogue, one model per multi-line row.
 
-Sections may come in any order or be missing; each is read where it is.
+Sections may come in any order or be missing; each is read where it is. Rules this
+module applies (each documented where it is implemented):
+
+* the Author's Description speaks of the alias (``GPT-4o-mini``); the Performance Summary's
+  percentiles and benchmarks are about the snapshot it names (``GPT-4o-mini (2024-07-18)``);
+* the Current Pricing's cache prices go to the endpoints priced like it (`_offers`);
+* a name the vendor catalogue lists twice is kept once (`_one_row_per_model`);
+* one vendor spelling for the whole page (`_vendor`);
+* a benchmark stated in the summary and in the table is reconciled (`_merge_results`).
 """
 
 from __future__ import annotations
@@ -45,9 +53,7 @@ from ._text import (
     parse_field,
     reconcile,
 )
-from .openrouter import (
-    SITE as ROUTER_SITE,
-)
+from .openrouter import SITE as ROUTER_SITE
 from .openrouter import (
     AuthorDescription,
     author_prose_claims,
@@ -199,9 +205,10 @@ class KeySpecsExtractor:
         claims: list[Claim] = []
         claims += self._main_models(context, description, sections.get(SPECS))
         if description is not None:
-            claims += author_prose_claims(description, context.alias, reported_by=description.vendor)
+            claims += author_prose_claims(description, context.alias,
+                                          reported_by=description.vendor)
         summary = sections.get(SUMMARY)
-        prose_results: list[BenchmarkResultClaim] = []
+        prose_results: list[_StatedResult] = []
         if summary is not None:
             claims += self._percentiles(context, summary)
             prose_results = self._summary_benchmarks(context, summary)
@@ -327,17 +334,25 @@ class KeySpecsExtractor:
                     yield number, sentence
 
     def _percentiles(self, ctx: _Context, section: Section) -> list[Claim]:
+        """Each "<n>th percentile" is named by the metric word nearest to it."""
         claims: list[Claim] = []
-        seen: set[str] = set()
+        seen: dict[str, tuple[str, int]] = {}
         subject = ctx.snapshot or ctx.alias
         for number, sentence in self._sentences(section):
             lowered = sentence.lower()
             for match in _PERCENTILE.finditer(sentence):
                 metric = self._nearest_metric(lowered, match.start(), match.end())
-                if metric is None or metric in seen:
-                    continue
-                seen.add(metric)
                 rank = match.group("rank")
+                if metric is None:
+                    continue
+                if metric in seen:
+                    if seen[metric][0] != rank:
+                        raise ctx.error(
+                            f"the summary states the {metric} twice: {seen[metric][0]} "
+                            f"(line {seen[metric][1]}) and {rank} (line {number})",
+                            number, metric)
+                    continue
+                seen[metric] = (rank, number)
                 claims.append(AssessmentClaim(
                     model=subject, metric=metric, value=rank, numeric=Decimal(rank),
                     locator=Locator(line=number, field=metric, text=sentence),
