@@ -51,3 +51,15 @@ def test_capabilities_and_benchmarks_normalise():
     assert resolve_benchmark("Massive Multi-discipline Multimodal Understanding") == "mmmu"
     assert resolve_benchmark("MMLU") == "mmlu"
     assert resolve_benchmark("Chatbot Arena") == "chatbot-arena"
+
+
+def test_lifecycle_words_for_the_same_state_resolve_together():
+    from modelgraph.identity import resolve_status
+
+    assert resolve_status("Active") == resolve_status("current") == "active"
+    assert resolve_status("Deprecated") == "deprecated"
+
+
+def test_a_display_name_keeps_the_pages_spelling_without_the_vendor_prefix():
+    assert resolve_model("OpenAI: GPT-4o-mini").display_name == "GPT-4o-mini"
+    assert resolve_model("openai/gpt-4o-mini").display_name is None  # an id, not a name

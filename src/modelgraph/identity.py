@@ -53,6 +53,7 @@ class ResolvedModel:
     vendor_slug: str | None = None
     alias_slug: str | None = None  # set when this is a dated snapshot
     snapshot_date: str | None = None
+    display_name: str | None = None  # the name as written, vendor prefix removed
 
     @property
     def iri(self) -> NamedNode:
@@ -79,6 +80,7 @@ def resolve_model(ref: ModelRef | str) -> ResolvedModel:
             vendor = vendor or head.strip()
             spelling = tail.strip()
     vendor_slug = resolve_vendor(vendor) if vendor else None
+    display = spelling if ref.name and not ref.identifier else None
     for pattern in rules()["model"]["snapshot_suffix_patterns"]:
         match = re.match(pattern, spelling)
         if match:
@@ -88,9 +90,9 @@ def resolve_model(ref: ModelRef | str) -> ResolvedModel:
             alias = slugify(match.group("alias"))
             return ResolvedModel(
                 slug=f"{alias}-{date}", vendor_slug=vendor_slug, alias_slug=alias,
-                snapshot_date=date,
+                snapshot_date=date, display_name=display,
             )
-    return ResolvedModel(slug=slugify(spelling), vendor_slug=vendor_slug)
+    return ResolvedModel(slug=slugify(spelling), vendor_slug=vendor_slug, display_name=display)
 
 
 def _drop_suffixes(name: str, suffixes: list[str]) -> str:
@@ -112,6 +114,11 @@ def resolve_host(name: str) -> str:
 def resolve_capability(name: str) -> str:
     slug = slugify(_split_camel(name.strip()))
     return rules()["capability"]["synonyms"].get(slug, slug)
+
+
+def resolve_status(name: str) -> str:
+    slug = slugify(name.strip())
+    return rules()["status"]["synonyms"].get(slug, slug)
 
 
 def resolve_modality(name: str) -> str:

@@ -127,6 +127,7 @@ def model_node(out: _GraphWriter, ref: ModelRef) -> tuple[NamedNode, ids.Resolve
         out.add(node, MG.snapshotOf, resolved.alias_iri)
         out.add(resolved.alias_iri, RDF.type, MG.Model)
     out.add(node, MG.alias, ref.identifier)
+    out.add(node, RDFS.label, resolved.display_name)  # how the page names it
     if resolved.vendor_slug:
         _vendor(out, resolved.vendor_slug, ref.vendor)
         out.add(node, MG.vendor, ids.vendor_iri(resolved.vendor_slug))
@@ -142,7 +143,7 @@ def _vendor(out: _GraphWriter, slug: str, name: str | None) -> NamedNode:
 
 def _model(out: _GraphWriter, claim: ModelClaim, source_id: str) -> None:
     node, resolved = model_node(out, claim.model)
-    out.add(node, RDFS.label, claim.label or claim.model.name)
+    out.add(node, RDFS.label, claim.label)
     out.add(node, DCTERMS.description, claim.description)
     if claim.family:
         family = ids.family_iri(ids.resolve_family(claim.family))
@@ -175,9 +176,10 @@ def _model(out: _GraphWriter, claim: ModelClaim, source_id: str) -> None:
     out.add(node, MG.license, claim.license)
     out.add(node, MG.openWeights, claim.open_weights)
     if claim.lifecycle_status:
-        status = ids.status_iri(ids.slugify(claim.lifecycle_status))
+        status_slug = ids.resolve_status(claim.lifecycle_status)
+        status = ids.status_iri(status_slug)
         out.add(status, RDF.type, MG.LifecycleStatus)
-        out.add(status, RDFS.label, claim.lifecycle_status.lower())
+        out.add(status, RDFS.label, status_slug.replace("-", " "))
         out.add(node, MG.lifecycleStatus, status)
     out.add(node, MG.available, claim.available)
     out.add(node, MG.apiAccess, claim.api_access)
