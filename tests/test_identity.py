@@ -62,4 +62,6 @@ def test_lifecycle_words_for_the_same_state_resolve_together():
 
 def test_a_display_name_keeps_the_pages_spelling_without_the_vendor_prefix():
     assert resolve_model("OpenAI: GPT-4o-mini").display_name == "GPT-4o-mini"
-    assert resolve_model("openai/gpt-4o-mini").display_name is None  # an id, not a name
+    from modelgraph.records import ModelRef
+
+    assert resolve_model(ModelRef(identifier="openai/gpt-4o-mini")).display_name is None
