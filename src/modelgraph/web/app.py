@@ -1,0 +1,183 @@
+"""The HTTP service: `create_app(settings, store=None)` builds the FastAPI application.
+
+Routes: /sparql (SPARQL 1.1 Protocol: query, update, service description),
+/rdf-graphs/service (Graph Store Protocol), /health, and the OpenAPI docs at /docs.
+Queries never run in this process: they go to the executor's worker processes (see
+modelgraph.execution for why).
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Query, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from ..errors import InputError, ModelgraphError
+from ..execution import GRAPH, InfoJob, QueryExecutor
+from ..settings import Settings
+from ..store.embedded import EmbeddedStore
+from . import errors, gsp
+from .context import QueryUI, Service, service
+from .middleware import AccessLog, BodyLimit
+from .negotiation import HTML_PAGE, negotiate, offers
+from .service_description import describe, serialize
+from .sparql import UpdateRequest, answer_query, parse_request
+from .writes import apply_update
+
+router = APIRouter()
+
+_QUERY_DOC = (
+    "SPARQL 1.1 Protocol. Query with GET ?query=, POST application/x-www-form-urlencoded "
+    "(query=...) or POST application/sparql-query. Without default-graph-uri / "
+    "named-graph-uri the default graph is the union of all named graphs (one per source "
+    "page) and GRAPH ?g reaches each. Without a query: the service description. "
+    "SPARQL Update (POST update=... or application/sparql-update) needs the admin token."
+)
+
+
+@router.api_route(
+    "/sparql", methods=["GET", "POST"], summary="SPARQL endpoint", description=_QUERY_DOC
+)
+async def sparql_endpoint(
+    request: Request,
+    query: str | None = Query(None, description="The SPARQL query (GET)."),
+    default_graph_uri: list[str] = Query(
+        [], alias="default-graph-uri", description="Graphs whose merge is the default graph."
+    ),
+    named_graph_uri: list[str] = Query(
+        [], alias="named-graph-uri", description="Graphs available to GRAPH."
+    ),
+    format: str | None = Query(
+        None,
+        description="Answer format, overriding Accept: json, xml, csv, tsv (results); "
+        "turtle, ntriples, jsonld, rdfxml, trig, nquads (graphs).",
+    ),
+) -> Response:
+    svc = service(request)
+    body = await request.body() if request.method == "POST" else b""
+    parsed = parse_request(
+        request.method,
+        request.query_params.multi_items(),
+        request.headers.get("content-type"),
+        body,
+    )
+    if parsed is None:
+        return await _describe_service(request)
+    if isinstance(parsed, UpdateRequest):
+        svc.require_admin(request)
+        if parsed.using_graph_uris or parsed.using_named_graph_uris:
+            raise InputError(
+                "using-graph-uri / using-named-graph-uri are not supported; "
+                "write USING / USING NAMED in the update itself",
+                field="using-graph-uri",
+            )
+        return JSONResponse(await apply_update(svc, parsed.update))
+    return await answer_query(
+        parsed,
+        svc.executor,
+        accept=request.headers.get("accept"),
+        format_param=format,
+        allow_service_calls=svc.settings.allow_service_calls,
+    )
+
+
+async def _describe_service(request: Request) -> Response:
+    svc = service(request)
+    available = offers(GRAPH) + ([HTML_PAGE] if svc.query_ui else [])
+    choice = negotiate(
+        request.headers.get("accept"), available, request.query_params.get("format")
+    )
+    if choice.format is HTML_PAGE:
+        return svc.query_ui(request)
+    info = await run_in_threadpool(svc.executor.run, InfoJob())
+    triples = describe(
+        str(request.url.replace(query="", fragment="")),
+        info.info["named_graphs"],
+        updates_enabled=svc.writes_enabled,
+        service_calls_enabled=svc.settings.allow_service_calls,
+    )
+    return Response(
+        serialize(triples, choice.format.oxigraph),
+        media_type=choice.content_type,
+        headers={"Vary": "Accept"},
+    )
+
+
+@router.get("/health", summary="Is the store reachable? Which generation, how big?")
+async def health(request: Request) -> Response:
+    svc = service(request)
+    limit = min(5.0, svc.settings.query_timeout_s)
+    try:
+        output = await run_in_threadpool(svc.executor.run, InfoJob(), timeout_s=limit)
+    except ModelgraphError as exc:
+        return JSONResponse({"status": "unavailable", **exc.to_dict()}, status_code=503)
+    info = output.info
+    return JSONResponse(
+        {
+            "status": "ok",
+            "generation": info["generation"],
+            "graphs": len(info["named_graphs"]),
+            "triples": info["quads"],
+            "query_workers": svc.executor.workers,
+            "queries_stopped_by_time_limit": svc.executor.timeouts,
+        }
+    )
+
+
+def create_app(settings: Settings | None = None, store: EmbeddedStore | None = None) -> FastAPI:
+    """The service over `store`, or over the on-disk store in `settings.data_dir`.
+
+    The app owns a QueryExecutor (worker processes): they start with the app's lifespan
+    (or at the first query) and stop with it.
+    """
+    settings = settings or Settings()
+    limits = {
+        "workers": settings.workers,
+        "timeout_s": settings.query_timeout_s,
+        "max_response_bytes": settings.max_response_bytes,
+    }
+    if store is not None:
+        executor = QueryExecutor.for_store(store, **limits)
+    else:
+        executor = QueryExecutor(settings.data_dir, **limits)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await run_in_threadpool(executor.start)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(executor.close)
+
+    app = FastAPI(
+        title="modelgraph",
+        summary="An open knowledge graph of facts about AI models, served over SPARQL.",
+        lifespan=lifespan,
+    )
+    app.state.service = Service(settings, executor)
+    errors.install(app)
+    app.include_router(router)
+    app.include_router(gsp.router)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+            allow_headers=["Accept", "Content-Type", "Authorization"],
+            expose_headers=["X-Modelgraph-Generation"],
+        )
+    app.add_middleware(AccessLog)
+    return app
+
+
+def set_query_ui(app: FastAPI, handler: QueryUI) -> None:
+    """Serve `handler(request)` to browsers (Accept: text/html) at GET /sparql."""
+    app.state.service.query_ui = handler
+
+
+def executor_of(app: FastAPI) -> QueryExecutor:
+    return app.state.service.executor

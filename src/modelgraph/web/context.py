@@ -1,0 +1,51 @@
+"""What every request handler shares: settings, the query executor, the write lock, hooks."""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fastapi import Request, Response
+
+from ..execution import QueryExecutor
+from ..settings import Settings
+from .errors import Forbidden
+
+QueryUI = Callable[[Request], Response]
+
+
+@dataclass
+class Service:
+    settings: Settings
+    executor: QueryExecutor
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+    # A human query page for browsers at the endpoint URL (GET /sparql, Accept: text/html).
+    # Whoever builds the UI sets it with `modelgraph.web.app.set_query_ui(app, handler)`.
+    query_ui: QueryUI | None = None
+
+    @property
+    def writes_enabled(self) -> bool:
+        return self.settings.admin_token is not None
+
+    def require_admin(self, request: Request) -> None:
+        """Writes need the server's admin token as `Authorization: Bearer <token>`."""
+        token = self.settings.admin_token
+        if token is None:
+            raise Forbidden(
+                "this server is read-only: writes are disabled (no admin token is configured)",
+                field="Authorization",
+            )
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            given.strip().encode(), token.get_secret_value().encode()
+        ):
+            raise Forbidden(
+                "writes need the admin token as `Authorization: Bearer <token>`",
+                field="Authorization",
+            )
+
+
+def service(request: Request) -> Service:
+    return request.app.state.service
