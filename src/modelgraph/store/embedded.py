@@ -6,25 +6,32 @@ Layout of a data directory::
     DATA_DIR/generations/NAME/  one pyoxigraph (RocksDB) store per generation
 
 A build writes a complete new generation and only then points CURRENT at it, so a failed
-or killed build leaves the previous graph exactly as it was. Old generations are removed
-after the switch.
+or killed build leaves the previous graph exactly as it was. Older generations are removed
+after the switch (the one live just before is kept until the next switch, for readers
+that were opening it). Changing one graph (`replace_graph`, `remove_graph`) works the same
+way on a copy of the live generation; one writer at a time holds `.write-lock`.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import time
-from collections.abc import Iterable
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import QuerySyntaxError, StoreError
+from .base import quads_in_graph, require_named_graph
 
 ENV_DATA_DIR = "MODELGRAPH_DATA_DIR"
 CURRENT = "CURRENT"
 GENERATIONS = "generations"
+WRITE_LOCK = ".write-lock"
 
 
 def default_data_dir() -> Path:
@@ -52,18 +59,25 @@ class EmbeddedStore:
 
     @classmethod
     def open(cls, data_dir: Path, *, read_only: bool = True) -> "EmbeddedStore":
-        generation = current_generation(data_dir)
-        if generation is None:
-            raise StoreError(
-                f"no graph has been built in {data_dir} yet; run `modelgraph build`",
-                source=str(data_dir),
-            )
-        path = data_dir / GENERATIONS / generation
-        try:
-            store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
-        except OSError as exc:
-            raise StoreError(f"cannot open the store: {exc}", source=str(path)) from exc
-        return cls(store, data_dir, generation)
+        for _attempt in range(3):  # a writer may switch CURRENT while we open the old one
+            generation = current_generation(data_dir)
+            if generation is None and (data_dir / CURRENT).exists():
+                continue
+            if generation is None:
+                raise StoreError(
+                    f"no graph has been built in {data_dir} yet; run `modelgraph build`",
+                    source=str(data_dir),
+                )
+            path = data_dir / GENERATIONS / generation
+            try:
+                store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+            except (OSError, RuntimeError) as exc:  # RocksDB reports some I/O as corruption
+                if current_generation(data_dir) != generation:
+                    continue
+                raise StoreError(f"cannot open the store: {exc}", source=str(path)) from exc
+            return cls(store, data_dir, generation)
+        raise StoreError("the store changed three times while being opened; try again",
+                         source=str(data_dir))
 
     @property
     def raw(self) -> ox.Store:
@@ -122,6 +136,93 @@ class EmbeddedStore:
             return ox.serialize(self.quads(graph), format=fmt, prefixes=_prefixes())
         return self._store.dump(format=fmt, prefixes=_prefixes())
 
+    # -- writing -----------------------------------------------------------------------
+    # On disk a write never touches the live generation: it copies it (a RocksDB checkpoint,
+    # hard links), changes the copy, and points CURRENT at the copy. Readers see the old
+    # graph or the new one; a write killed half-way leaves an orphan copy and nothing else.
+    # In memory, a write is one pyoxigraph update, which is one transaction.
+
+    def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad | ox.Triple]) -> None:
+        """Make `graph` hold exactly `quads`, atomically (an empty `quads` removes it)."""
+        graph = require_named_graph(graph)
+        if self.data_dir is None:
+            from .sparql_text import replace_graph_update
+
+            self._update(replace_graph_update(graph, quads_in_graph(graph, quads)))
+            return
+
+        def apply(store: ox.Store) -> None:
+            store.remove_graph(graph)
+            store.bulk_extend(quads_in_graph(graph, quads))
+
+        self._write_generation(apply)
+
+    def remove_graph(self, graph: ox.NamedNode) -> None:
+        """Remove `graph` and its triples (nothing happens if it is not there)."""
+        graph = require_named_graph(graph)
+        if self.data_dir is None:
+            self._store.remove_graph(graph)  # a single operation: atomic already
+            return
+        live = self.generation == current_generation(self.data_dir)
+        if live and not self._store.contains_named_graph(graph):
+            return
+        self._write_generation(lambda store: store.remove_graph(graph))
+
+    def replace_dataset(self, quads: Iterable[ox.Quad]) -> None:
+        """Make the store hold exactly `quads` (a whole new generation on disk)."""
+        if self.data_dir is None:
+            from .sparql_text import insert_data
+
+            insert = insert_data(quads)
+            self._update(f"DROP SILENT ALL ;\n{insert}" if insert else "DROP SILENT ALL")
+            return
+        name = write_generation(self.data_dir, quads)
+        self._reopen(name)
+
+    def _update(self, update: str) -> None:
+        try:
+            self._store.update(update)
+        except (SyntaxError, OSError) as exc:
+            raise StoreError(f"cannot write the in-memory store: {exc}", source="memory") from exc
+
+    def _write_generation(self, apply: Callable[[ox.Store], None]) -> None:
+        """Copy the live generation, `apply` the change to the copy, make the copy live."""
+        data_dir = self.data_dir
+        with writer_lock(data_dir):
+            live = current_generation(data_dir)
+            if live is None:
+                raise StoreError(f"no graph has been built in {data_dir} yet", source=str(data_dir))
+            name = new_generation_name()
+            path = data_dir / GENERATIONS / name
+            try:
+                if live == self.generation and self._store is not None:
+                    self._store.backup(str(path))
+                else:  # another writer made a newer generation since we opened ours
+                    ox.Store.read_only(str(data_dir / GENERATIONS / live)).backup(str(path))
+                store = ox.Store(str(path))
+                apply(store)
+                store.flush()
+                del store
+            except BaseException as exc:
+                # close the copy before deleting it: the traceback's frames still hold it
+                store = None
+                traceback.clear_frames(exc.__traceback__)
+                shutil.rmtree(path, ignore_errors=True)
+                if isinstance(exc, OSError):
+                    raise StoreError(f"cannot write the store: {exc}", source=str(path)) from exc
+                raise
+            switch_current(data_dir, name)
+        self._reopen(name)
+
+    def _reopen(self, generation: str) -> None:
+        """Read the generation just written (the old one is gone from disk)."""
+        path = self.data_dir / GENERATIONS / generation
+        try:
+            self._store = ox.Store.read_only(str(path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store: {exc}", source=str(path)) from exc
+        self.generation = generation
+
     def close(self) -> None:
         self._store = None  # RocksDB releases its lock when the object is dropped
 
@@ -149,16 +250,33 @@ def write_generation(data_dir: Path, quads: Iterable[ox.Quad]) -> str:
     data_dir.mkdir(parents=True, exist_ok=True)
     generations = data_dir / GENERATIONS
     generations.mkdir(exist_ok=True)
-    name = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
-    path = generations / name
-    try:
-        store = ox.Store(str(path))
-        store.extend(quads)
-        store.flush()
-        del store
-    except OSError as exc:
-        shutil.rmtree(path, ignore_errors=True)
-        raise StoreError(f"cannot write the store: {exc}", source=str(path)) from exc
+    with writer_lock(data_dir):
+        name = new_generation_name()
+        path = generations / name
+        try:
+            store = ox.Store(str(path))
+            store.extend(quads)
+            store.flush()
+            del store
+        except OSError as exc:
+            shutil.rmtree(path, ignore_errors=True)
+            raise StoreError(f"cannot write the store: {exc}", source=str(path)) from exc
+        switch_current(data_dir, name)
+    return name
+
+
+def new_generation_name() -> str:
+    return f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+
+
+def switch_current(data_dir: Path, name: str) -> None:
+    """Point CURRENT at generation `name` (one atomic rename), then remove the others.
+
+    The generation live until now is kept until the next switch, so that a reader that read
+    CURRENT just before can still open it; older ones and orphans of killed writes go.
+    Call with `writer_lock` held.
+    """
+    previous = current_generation(data_dir)
     pointer = data_dir / f".{CURRENT}.{name}"
     with open(pointer, "w") as handle:
         handle.write(name + "\n")
@@ -166,8 +284,19 @@ def write_generation(data_dir: Path, quads: Iterable[ox.Quad]) -> str:
         os.fsync(handle.fileno())
     os.replace(pointer, data_dir / CURRENT)
     _fsync_dir(data_dir)
-    _remove_other_generations(data_dir, keep=name)
-    return name
+    _remove_other_generations(data_dir, keep={name, previous})
+
+
+@contextmanager
+def writer_lock(data_dir: Path) -> Iterator[None]:
+    """One writer at a time per data directory, across processes (released if it dies)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / WRITE_LOCK, "a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -178,9 +307,9 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _remove_other_generations(data_dir: Path, keep: str) -> None:
+def _remove_other_generations(data_dir: Path, keep: set[str | None]) -> None:
     for child in (data_dir / GENERATIONS).iterdir():
-        if child.name != keep:
+        if child.name not in keep:
             shutil.rmtree(child, ignore_errors=True)
     for stale in data_dir.glob(f".{CURRENT}.*"):
         stale.unlink(missing_ok=True)
