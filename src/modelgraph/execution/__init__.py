@@ -25,7 +25,7 @@ them:
    evaluation is lazy this also stops the evaluation. Only bytes cross back to the server.
 
 Cost: a job is one pickle over a Unix socket each way plus a thread hop in the web layer;
-`measure_overhead` in pool.py measures it against an in-process call.
+`python -m modelgraph.execution.overhead` measures it against an in-process call.
 """
 
 from .jobs import (

@@ -19,7 +19,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -124,8 +123,15 @@ class QueryExecutor:
             if self._spawner is not None:
                 return self
             self._spawner = ThreadPoolExecutor(1, thread_name_prefix="mg-worker-spawner")
-        for _ in range(self.workers):
-            self._idle.put(self._spawn())
+        started = [self._spawn() for _ in range(self.workers)]
+        for worker in started:  # started in parallel, then each awaited once
+            try:
+                worker.wait_ready(self.startup_timeout_s)
+            except ModelgraphError:
+                log.warning("query worker %s did not report ready; it will be replaced", worker.pid)
+                self._replace(worker)
+                continue
+            self._idle.put(worker)
         return self
 
     def close(self) -> None:
@@ -229,29 +235,3 @@ class QueryExecutor:
         with self._lock:
             self._all.add(worker)
         return worker
-
-
-def measure_overhead(executor: QueryExecutor, store: ox.Store, sparql: str, n: int = 500) -> dict:
-    """Median latency of a cheap query in-process vs through the executor, in microseconds."""
-    from .jobs import QueryJob
-
-    job = QueryJob(sparql, results_format="JSON")
-
-    def timed(fn) -> float:
-        samples = []
-        for _ in range(n):
-            start = time.perf_counter()
-            fn()
-            samples.append(time.perf_counter() - start)
-        samples.sort()
-        return samples[len(samples) // 2] * 1e6
-
-    def in_process() -> bytes:
-        result = store.query(sparql, use_default_graph_as_union=True)
-        return result.serialize(format=ox.QueryResultsFormat.JSON)
-
-    timed(in_process)
-    executor.run(job)
-    local = timed(in_process)
-    remote = timed(lambda: executor.run(job))
-    return {"in_process_us": local, "executor_us": remote, "overhead_us": remote - local}

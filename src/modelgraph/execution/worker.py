@@ -228,6 +228,10 @@ def _die_with_parent(parent_pid: int) -> None:
 
 def serve(conn: Connection, data_dir: Path, max_bytes: int) -> None:
     live = LiveStore(data_dir)
+    try:
+        live.get()  # open the store now rather than during the first query
+    except StoreError:
+        pass  # nothing built yet: each job will say so until a build appears
     conn.send(("ready", os.getpid()))
     while True:
         try:

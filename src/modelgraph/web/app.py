@@ -38,9 +38,6 @@ _QUERY_DOC = (
 )
 
 
-@router.api_route(
-    "/sparql", methods=["GET", "POST"], summary="SPARQL endpoint", description=_QUERY_DOC
-)
 async def sparql_endpoint(
     request: Request,
     query: str | None = Query(None, description="The SPARQL query (GET)."),
@@ -81,6 +78,17 @@ async def sparql_endpoint(
         accept=request.headers.get("accept"),
         format_param=format,
         allow_service_calls=svc.settings.allow_service_calls,
+    )
+
+
+for _method in ("GET", "POST"):
+    router.add_api_route(
+        "/sparql",
+        sparql_endpoint,
+        methods=[_method],
+        operation_id=f"sparql_{_method.lower()}",
+        summary=f"SPARQL endpoint ({_method})",
+        description=_QUERY_DOC,
     )
 
 

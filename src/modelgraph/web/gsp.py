@@ -41,7 +41,6 @@ def _target(request: Request) -> tuple[bool, str | None]:
     return "default" in params, None
 
 
-@router.api_route(PATH, methods=["GET", "HEAD"], summary="Read a graph (GSP)")
 async def read_graph(request: Request) -> Response:
     svc = service(request)
     is_default, graph = _target(request)
@@ -63,7 +62,6 @@ async def read_graph(request: Request) -> Response:
     return Response(output.body, media_type=choice.content_type, headers=headers)
 
 
-@router.api_route(PATH, methods=["PUT", "POST", "DELETE"], summary="Write a graph (admin)")
 async def write_graph(request: Request) -> Response:
     svc = service(request)
     svc.require_admin(request)
@@ -84,6 +82,18 @@ async def write_graph(request: Request) -> Response:
         update = graph_update(graph, triples, replace=request.method == "PUT")
     summary = await apply_update(svc, update)
     return _json(summary)
+
+
+for _method in ("GET", "HEAD"):
+    router.add_api_route(
+        PATH, read_graph, methods=[_method], operation_id=f"graph_store_{_method.lower()}",
+        summary=f"Read a graph ({_method})",
+    )
+for _method in ("PUT", "POST", "DELETE"):
+    router.add_api_route(
+        PATH, write_graph, methods=[_method], operation_id=f"graph_store_{_method.lower()}",
+        summary=f"Write a graph ({_method}, admin token)",
+    )
 
 
 def _read_triples(request: Request, body: bytes) -> list[ox.Triple]:

@@ -1,0 +1,115 @@
+"""A real server: `modelgraph.web.serve.run` under uvicorn in a child process, on a free
+port of 127.0.0.1, over an on-disk store; JSON access logs; workers stop with it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from modelgraph.store.embedded import write_generation
+
+from .conftest import PREFIXES, catalogue_quads
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found.update(int(p) for p in text)
+    return found
+
+
+@pytest.fixture
+def server(tmp_path):
+    data_dir = tmp_path / "data"
+    write_generation(data_dir, catalogue_quads())
+    port = free_port()
+    env = {
+        **os.environ,
+        "MODELGRAPH_DATA_DIR": str(data_dir),
+        "MODELGRAPH_PORT": str(port),
+        "MODELGRAPH_WORKERS": "1",
+        "MODELGRAPH_LOG_FORMAT": "json",
+    }
+    log_path = tmp_path / "server.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "modelgraph.web.serve"], env=env, stderr=log, stdout=log
+        )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    try:
+        while True:
+            try:
+                if httpx.get(base + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, log_path.read_text()
+            assert time.monotonic() < deadline, "server did not start: " + log_path.read_text()
+            time.sleep(0.05)
+        yield base, process, log_path, data_dir
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def test_a_real_server_answers_queries_and_logs_json_lines(server):
+    base, process, log_path, _ = server
+    query = PREFIXES + "SELECT ?g WHERE { GRAPH ?g { ?m mg:contextWindow 8000 } }"
+    response = httpx.get(base + "/sparql", params={"query": query}, timeout=10)
+    assert response.status_code == 200
+    results = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+    assert [s["g"].value for s in results] == ["https://w3id.org/modelgraph/source/gamma"]
+    assert httpx.get(base + "/docs", timeout=10).status_code == 200
+
+    workers = children(process.pid)
+    assert workers, "queries run in worker processes"
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=15) == 0
+    for pid in workers:
+        assert not Path(f"/proc/{pid}").exists(), "a worker outlived the server"
+
+    records = [json.loads(line) for line in log_path.read_text().splitlines() if line.strip()]
+    access = [r for r in records if r["logger"] == "modelgraph.access"]
+    sparql = next(r for r in access if r["http"]["path"] == "/sparql")
+    assert sparql["http"]["status"] == 200 and sparql["http"]["method"] == "GET"
+    assert sparql["http"]["bytes"] == len(response.content)
+    assert sparql["http"]["duration_ms"] >= 0
+
+
+def test_the_server_picks_up_a_new_generation_without_restarting(server):
+    base, _, _, data_dir = server
+    count = PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+    def total() -> int:
+        response = httpx.get(base + "/sparql", params={"query": count, "format": "json"}, timeout=10)
+        return int(next(iter(ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)))["n"].value)
+
+    assert total() == 24
+    extra = ox.Quad(
+        ox.NamedNode("http://example.org/s"),
+        ox.NamedNode("http://example.org/p"),
+        ox.Literal("o"),
+        ox.NamedNode("http://example.org/g"),
+    )
+    generation = write_generation(data_dir, [*catalogue_quads(), extra])
+    assert total() == 25
+    assert httpx.get(base + "/health", timeout=10).json()["generation"] == generation

@@ -1,0 +1,133 @@
+"""Writes (SPARQL Update, Graph Store PUT/POST/DELETE) need the admin token, and only a
+change that keeps the graph valid against the shapes becomes the new generation."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from .conftest import PREFIXES, SRC, select, serve
+
+TOKEN = "s3cret-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+ADD_LABEL = PREFIXES + (
+    'INSERT DATA { GRAPH src:gamma { mgid:model\\/breeze mg:alias "breeze-latest" } }'
+)
+BREAK_WINDOW = PREFIXES + (
+    'INSERT DATA { GRAPH src:alpha { mgid:model\\/zephyr mg:contextWindow "lots" } }'
+)
+
+
+@pytest.fixture(scope="module")
+def admin_client():
+    with serve(admin_token=TOKEN) as client:
+        yield client
+
+
+def test_an_update_is_forbidden_when_the_server_has_no_admin_token(client):
+    response = client.post("/sparql", data={"update": ADD_LABEL}, headers=AUTH)
+    assert response.status_code == 403
+    assert response.json()["error"] == "Forbidden"
+    assert "read-only" in response.json()["message"]
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}])
+def test_an_update_without_the_right_bearer_token_is_forbidden(admin_client, headers):
+    response = admin_client.post("/sparql", data={"update": ADD_LABEL}, headers=headers)
+    assert response.status_code == 403
+    assert "Bearer" in response.json()["message"]
+
+
+def test_an_authorised_valid_update_becomes_the_new_generation(admin_client):
+    before = admin_client.get("/health").json()
+    response = admin_client.post(
+        "/sparql",
+        content=ADD_LABEL.encode(),
+        headers={**AUTH, "Content-Type": "application/sparql-update"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["triples"] == before["triples"] + 1
+    after = admin_client.get("/health").json()
+    assert after["generation"] == response.json()["generation"] != before["generation"]
+    rows = select(admin_client, "SELECT ?g WHERE { GRAPH ?g { ?m mg:alias 'breeze-latest' } }")
+    assert rows == [{"g": SRC + "gamma"}]
+
+
+def test_an_update_that_breaks_a_shape_is_refused_with_the_report(admin_client):
+    before = admin_client.get("/health").json()
+    response = admin_client.post("/sparql", data={"update": BREAK_WINDOW}, headers=AUTH)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "ValidationFailed" and "nothing was written" in body["message"]
+    assert body["report"]["conforms"] is False
+    violations = [i for i in body["report"]["issues"] if i["severity"] == "Violation"]
+    assert violations and body["report"]["violations"] == len(violations)
+    assert all(i["path"].endswith("#contextWindow") for i in violations)
+    assert all(i["source_ids"] == ["alpha"] for i in violations)
+    assert admin_client.get("/health").json()["generation"] == before["generation"]
+
+
+def test_load_and_service_stay_refused_for_the_admin(admin_client):
+    for update in (
+        "LOAD <http://127.0.0.1:9/data.ttl>",
+        "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    ):
+        response = admin_client.post("/sparql", data={"update": update}, headers=AUTH)
+        assert response.status_code == 400
+        assert response.json()["error"] == "ForbiddenOperation"
+
+
+def test_a_malformed_update_is_400_with_its_position(admin_client):
+    response = admin_client.post("/sparql", data={"update": "INSERT DATA {\n <a> <b> }"}, headers=AUTH)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["source"] == "update" and body["line"] == 2
+
+
+def test_graph_store_put_post_and_delete_write_through_validation(admin_client):
+    graph = SRC + "delta"
+    page = (
+        f"<{graph}> a <https://w3id.org/modelgraph/ontology#SourcePage> ;"
+        f' <http://purl.org/dc/terms/identifier> "delta" .'
+    )
+    put = admin_client.put(
+        "/rdf-graphs/service",
+        params={"graph": graph},
+        content=page.encode(),
+        headers={**AUTH, "Content-Type": "text/turtle"},
+    )
+    assert put.status_code == 200, put.text
+    post = admin_client.post(
+        "/rdf-graphs/service",
+        params={"graph": graph},
+        content=f'<{graph}> <http://purl.org/dc/terms/title> "Delta" .'.encode(),
+        headers={**AUTH, "Content-Type": "application/n-triples"},
+    )
+    assert post.status_code == 200, post.text
+    read = admin_client.get(
+        "/rdf-graphs/service", params={"graph": graph}, headers={"Accept": "application/n-triples"}
+    )
+    assert len(list(ox.parse(read.content, format=ox.RdfFormat.N_TRIPLES))) == 3
+    assert admin_client.delete("/rdf-graphs/service", params={"graph": graph}, headers=AUTH).status_code == 200
+    assert admin_client.get("/rdf-graphs/service", params={"graph": graph}).status_code == 404
+    again = admin_client.delete("/rdf-graphs/service", params={"graph": graph}, headers=AUTH)
+    assert again.status_code == 404
+
+
+def test_graph_store_writes_refuse_unreadable_bodies(admin_client):
+    target = {"graph": SRC + "delta"}
+    bad = admin_client.put(
+        "/rdf-graphs/service", params=target, content=b"<a> <b",
+        headers={**AUTH, "Content-Type": "text/turtle"},
+    )
+    assert bad.status_code == 400 and bad.json()["error"] == "RdfSyntaxError"
+    unknown = admin_client.put(
+        "/rdf-graphs/service", params=target, content=b"x",
+        headers={**AUTH, "Content-Type": "application/x-unknown"},
+    )
+    assert unknown.status_code == 415
+    default = admin_client.put(
+        "/rdf-graphs/service?default", content=b"",
+        headers={**AUTH, "Content-Type": "text/turtle"},
+    )
+    assert default.status_code == 400 and "union" in default.json()["message"]
