@@ -48,6 +48,4 @@ def select(client: TestClient, query: str, **params) -> list[dict]:
     response = client.get("/sparql", params={"query": PREFIXES + query, **params})
     assert response.status_code == 200, response.text
     results = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
-    return [
-        {v.value: s[v].value for v in results.variables if s[v] is not None} for s in results
-    ]
+    return [{v.value: s[v].value for v in results.variables if s[v] is not None} for s in results]

@@ -54,12 +54,17 @@ def test_the_service_description_gives_each_graphs_size(client):
 
 @pytest.mark.parametrize(
     "accept, fmt",
-    [("application/n-triples", ox.RdfFormat.N_TRIPLES), ("application/ld+json", ox.RdfFormat.JSON_LD)],
+    [
+        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("application/ld+json", ox.RdfFormat.JSON_LD),
+    ],
 )
 def test_the_service_description_is_negotiated(client, accept, fmt):
     response = client.get("/sparql", headers={"Accept": accept})
     assert response.headers["content-type"] == accept
-    assert any(t.object == ox.NamedNode(SD + "Service") for t in ox.parse(response.content, format=fmt))
+    assert any(
+        t.object == ox.NamedNode(SD + "Service") for t in ox.parse(response.content, format=fmt)
+    )
 
 
 def test_a_browser_gets_the_query_page_once_one_is_installed(client):
@@ -93,7 +98,9 @@ def test_a_source_graph_can_be_read_in_each_rdf_format(client):
 
 
 def test_the_default_graph_is_the_union_without_duplicates(client):
-    response = client.get("/rdf-graphs/service?default", headers={"Accept": "application/n-triples"})
+    response = client.get(
+        "/rdf-graphs/service?default", headers={"Accept": "application/n-triples"}
+    )
     triples = [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
     assert len(triples) == len(set(triples)) == 20  # 24 quads, 4 repeated across pages
 

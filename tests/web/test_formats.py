@@ -51,7 +51,9 @@ def test_select_answers_in_each_results_format(client, accept):
     assert values == ["8000", "64000", "65536"]
 
 
-@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml"])
+@pytest.mark.parametrize(
+    "accept", ["application/sparql-results+json", "application/sparql-results+xml"]
+)
 def test_ask_answers_a_boolean(client, accept):
     response = client.get("/sparql", params={"query": ASK}, headers={"Accept": accept})
     assert response.status_code == 200

@@ -83,9 +83,7 @@ def test_named_graph_uri_limits_graph_and_leaves_the_default_graph_empty(client)
 
 
 def test_from_in_the_query_chooses_the_default_graph_when_the_request_does_not(client):
-    rows = select(
-        client, f"SELECT ?cw FROM <{SRC}alpha> WHERE {{ ?m mg:contextWindow ?cw }}"
-    )
+    rows = select(client, f"SELECT ?cw FROM <{SRC}alpha> WHERE {{ ?m mg:contextWindow ?cw }}")
     assert rows == [{"cw": "64000"}]
 
 
@@ -99,9 +97,7 @@ def test_dataset_parameters_override_from_in_the_query(client):
 
 
 def test_a_graph_uri_that_is_not_an_iri_is_refused_naming_the_parameter(client):
-    response = client.get(
-        "/sparql", params={"query": "ASK {}", "default-graph-uri": "not an iri"}
-    )
+    response = client.get("/sparql", params={"query": "ASK {}", "default-graph-uri": "not an iri"})
     assert response.status_code == 400
     assert response.json()["field"] == "default-graph-uri"
 

@@ -4,6 +4,8 @@ substring), a time limit that really stops the query's worker, a response size l
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import time
 
 import pyoxigraph as ox
@@ -43,9 +45,7 @@ SERVICE_CASES = [
 
 
 @pytest.mark.parametrize("query, refused", SERVICE_CASES)
-def test_service_is_refused_wherever_the_parser_would_see_it_and_only_there(
-    client, query, refused
-):
+def test_service_is_refused_wherever_the_parser_would_see_it_and_only_there(client, query, refused):
     response = client.get("/sparql", params={"query": query})
     if refused:
         assert response.status_code == 400, response.text
@@ -121,9 +121,7 @@ def test_a_runaway_query_is_stopped_at_the_time_limit_and_its_worker_killed():
 def test_an_answer_over_the_size_limit_is_refused_with_advice():
     with serve(store=_generated_store(300), max_response_bytes=4096) as client:
         too_big = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
-        limited = client.get(
-            "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"}
-        )
+        limited = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"})
     assert too_big.status_code == 400
     assert too_big.json()["error"] == "ResultTooLarge"
     assert "LIMIT" in too_big.json()["message"] and "4,096" in too_big.json()["message"]
@@ -153,3 +151,34 @@ def test_a_server_error_is_json_and_500(client, monkeypatch):
         "error": "InternalError",
         "message": "internal server error; it has been logged",
     }
+
+
+def test_a_query_that_cannot_be_evaluated_is_a_client_error(client):
+    response = client.get(
+        "/sparql", params={"query": "SELECT (<http://example.org/f>(1) AS ?x) {}"}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "QueryEvaluationError"
+    assert "http://example.org/f" in response.json()["message"]
+
+
+def test_a_worker_that_died_while_idle_is_replaced_without_failing_the_query():
+    with serve() as client:
+        executor = executor_of(client.app)
+        (pid,) = executor.worker_pids()
+        os.kill(pid, signal.SIGKILL)
+        time.sleep(0.1)
+        response = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+        assert response.status_code == 200
+        assert executor.worker_pids() != [pid]
+
+
+def test_a_worker_that_dies_during_a_query_gives_a_json_500_and_is_replaced():
+    with serve(store=_generated_store(300), query_timeout_s=10) as client:
+        executor = executor_of(client.app)
+        (pid,) = executor.worker_pids()
+        threading.Timer(0.3, os.kill, (pid, signal.SIGKILL)).start()
+        response = client.get("/sparql", params={"query": CROSS_JOIN})
+        assert response.status_code == 500
+        assert response.json()["error"] == "WorkerFailed"
+        assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200

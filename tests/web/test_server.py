@@ -100,8 +100,9 @@ def test_the_server_picks_up_a_new_generation_without_restarting(server):
     count = PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
     def total() -> int:
-        response = httpx.get(base + "/sparql", params={"query": count, "format": "json"}, timeout=10)
-        return int(next(iter(ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)))["n"].value)
+        response = httpx.get(base + "/sparql", params={"query": count}, timeout=10)
+        results = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        return int(next(iter(results))["n"].value)
 
     assert total() == 24
     extra = ox.Quad(

@@ -31,7 +31,9 @@ def test_an_update_is_forbidden_when_the_server_has_no_admin_token(client):
     assert "read-only" in response.json()["message"]
 
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}])
+@pytest.mark.parametrize(
+    "headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}]
+)
 def test_an_update_without_the_right_bearer_token_is_forbidden(admin_client, headers):
     response = admin_client.post("/sparql", data={"update": ADD_LABEL}, headers=headers)
     assert response.status_code == 403
@@ -78,7 +80,9 @@ def test_load_and_service_stay_refused_for_the_admin(admin_client):
 
 
 def test_a_malformed_update_is_400_with_its_position(admin_client):
-    response = admin_client.post("/sparql", data={"update": "INSERT DATA {\n <a> <b> }"}, headers=AUTH)
+    response = admin_client.post(
+        "/sparql", data={"update": "INSERT DATA {\n <a> <b> }"}, headers=AUTH
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["source"] == "update" and body["line"] == 2
@@ -108,7 +112,8 @@ def test_graph_store_put_post_and_delete_write_through_validation(admin_client):
         "/rdf-graphs/service", params={"graph": graph}, headers={"Accept": "application/n-triples"}
     )
     assert len(list(ox.parse(read.content, format=ox.RdfFormat.N_TRIPLES))) == 3
-    assert admin_client.delete("/rdf-graphs/service", params={"graph": graph}, headers=AUTH).status_code == 200
+    deleted = admin_client.delete("/rdf-graphs/service", params={"graph": graph}, headers=AUTH)
+    assert deleted.status_code == 200
     assert admin_client.get("/rdf-graphs/service", params={"graph": graph}).status_code == 404
     again = admin_client.delete("/rdf-graphs/service", params={"graph": graph}, headers=AUTH)
     assert again.status_code == 404
@@ -117,17 +122,22 @@ def test_graph_store_put_post_and_delete_write_through_validation(admin_client):
 def test_graph_store_writes_refuse_unreadable_bodies(admin_client):
     target = {"graph": SRC + "delta"}
     bad = admin_client.put(
-        "/rdf-graphs/service", params=target, content=b"<a> <b",
+        "/rdf-graphs/service",
+        params=target,
+        content=b"<a> <b",
         headers={**AUTH, "Content-Type": "text/turtle"},
     )
     assert bad.status_code == 400 and bad.json()["error"] == "RdfSyntaxError"
     unknown = admin_client.put(
-        "/rdf-graphs/service", params=target, content=b"x",
+        "/rdf-graphs/service",
+        params=target,
+        content=b"x",
         headers={**AUTH, "Content-Type": "application/x-unknown"},
     )
     assert unknown.status_code == 415
     default = admin_client.put(
-        "/rdf-graphs/service?default", content=b"",
+        "/rdf-graphs/service?default",
+        content=b"",
         headers={**AUTH, "Content-Type": "text/turtle"},
     )
     assert default.status_code == 400 and "union" in default.json()["message"]

@@ -78,6 +78,10 @@ class ForbiddenOperation(InputError):
     """The request asks for something this endpoint refuses (SERVICE, LOAD, an update)."""
 
 
+class QueryEvaluationError(InputError):
+    """The query parsed but cannot be evaluated (e.g. it calls an unknown function)."""
+
+
 class ResultTooLarge(InputError):
     """The serialised answer would exceed the response size limit."""
 
@@ -121,6 +125,7 @@ WORKER_ERRORS: dict[str, type[ModelgraphError]] = {
         StoreError,
         NotFound,
         ForbiddenOperation,
+        QueryEvaluationError,
         ResultTooLarge,
         NotAcceptable,
         InputError,

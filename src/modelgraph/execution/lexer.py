@@ -26,9 +26,7 @@ PUNCT = "punct"
 
 _PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
 _PN_PREFIX = r"(?:[^\W\d_](?:[\w\-.\u00B7]*[\w\-\u00B7])?)"
-_PN_LOCAL = (
-    rf"(?:(?:[\w:]|{_PLX})(?:(?:[\w\-.:\u00B7]|{_PLX})*(?:[\w\-:\u00B7]|{_PLX}))?)"
-)
+_PN_LOCAL = rf"(?:(?:[\w:]|{_PLX})(?:(?:[\w\-.:\u00B7]|{_PLX})*(?:[\w\-:\u00B7]|{_PLX}))?)"
 _UCHAR = r"(?:\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})"
 
 # Order matters: longer/more specific alternatives first.

@@ -19,11 +19,11 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
-
-import pyoxigraph as ox
+from typing import Self
 
 from ..errors import ModelgraphError, StoreError
 from ..store.embedded import EmbeddedStore, write_generation
@@ -103,7 +103,7 @@ class QueryExecutor:
         self.timeouts = 0  # jobs stopped by the time limit, for /health
 
     @classmethod
-    def for_store(cls, store: EmbeddedStore, **kwargs) -> "QueryExecutor":
+    def for_store(cls, store: EmbeddedStore, **kwargs) -> QueryExecutor:
         """An executor over an open store; an in-memory one is first written to a temp dir.
 
         Workers are separate processes and cannot see this process's memory, so an
@@ -116,7 +116,7 @@ class QueryExecutor:
         return cls(temp, owned_dir=True, **kwargs)
 
     # -- lifecycle ------------------------------------------------------------------------
-    def start(self) -> "QueryExecutor":
+    def start(self) -> Self:
         with self._lock:
             if self._closed:
                 raise StoreError("the query executor is closed")
@@ -148,7 +148,7 @@ class QueryExecutor:
         if self._owned_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
-    def __enter__(self) -> "QueryExecutor":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -164,12 +164,7 @@ class QueryExecutor:
         if self._spawner is None:
             self.start()
         limit = self.timeout_s if timeout_s is None else timeout_s
-        try:
-            worker = self._idle.get(timeout=limit)
-        except queue.Empty:
-            raise WorkersBusy(
-                f"all {self.workers} query workers stayed busy for {limit:g} s; try again later"
-            ) from None
+        worker = self._borrow(limit)
         try:
             worker.wait_ready(self.startup_timeout_s)
             worker.conn.send(job)
@@ -198,6 +193,21 @@ class QueryExecutor:
         if reply[0] == "ok":
             return reply[1]
         raise error_from_worker(reply[1], reply[2])
+
+    def _borrow(self, limit: float) -> _Worker:
+        """An idle worker that is still alive (one may have died idle, e.g. OOM-killed)."""
+        deadline = time.monotonic() + limit
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise WorkersBusy(
+                    f"all {self.workers} query workers stayed busy for {limit:g} s; try again later"
+                ) from None
+            if worker.process.poll() is None:
+                return worker
+            log.warning("query worker %s died while idle", worker.pid)
+            self._replace(worker)
 
     # -- workers ---------------------------------------------------------------------------
     def _replace(self, worker: _Worker) -> None:

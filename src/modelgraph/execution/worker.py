@@ -32,6 +32,7 @@ from .jobs import (
     InfoJob,
     NotAcceptable,
     Output,
+    QueryEvaluationError,
     QueryJob,
     ResultTooLarge,
     UpdateJob,
@@ -83,7 +84,7 @@ class LiveStore:
 class _LimitedSink:
     """A binary writer that refuses to grow past `limit` bytes (stops serialisation)."""
 
-    __slots__ = ("parts", "size", "limit")
+    __slots__ = ("limit", "parts", "size")
 
     def __init__(self, limit: int) -> None:
         self.parts: list[bytes] = []
@@ -113,7 +114,11 @@ def run_job(live: LiveStore, job, max_bytes: int) -> Output:
     try:
         return _dispatch(live, live.get(), job, max_bytes)
     except OSError:
+        pass
+    try:
         return _dispatch(live, live.reopen(), job, max_bytes)
+    except OSError as exc:
+        raise StoreError(f"the query failed while reading data: {exc}") from None
 
 
 def _dispatch(live: LiveStore, store: ox.Store, job, max_bytes: int) -> Output:
@@ -141,18 +146,22 @@ def _query(live: LiveStore, store: ox.Store, job: QueryJob, max_bytes: int) -> O
         kwargs["use_default_graph_as_union"] = True
     try:
         result = store.query(job.sparql, **kwargs)
+        sink = _LimitedSink(max_bytes)
+        if isinstance(result, ox.QueryTriples):
+            if job.graph_format is None:
+                raise NotAcceptable("the query builds a graph; ask for an RDF format")
+            result.serialize(sink, format=_rdf_format(job.graph_format))
+            return Output(sink.getvalue(), GRAPH, job.graph_format, live.generation)
+        if job.results_format is None:
+            raise NotAcceptable("the query returns results; ask for a SPARQL results format")
+        result.serialize(sink, format=getattr(ox.QueryResultsFormat, job.results_format))
+        return Output(sink.getvalue(), RESULTS, job.results_format, live.generation)
     except SyntaxError as exc:
         raise syntax_error(exc) from None
-    sink = _LimitedSink(max_bytes)
-    if isinstance(result, ox.QueryTriples):
-        if job.graph_format is None:
-            raise NotAcceptable("the query builds a graph; ask for an RDF format")
-        result.serialize(sink, format=_rdf_format(job.graph_format))
-        return Output(sink.getvalue(), GRAPH, job.graph_format, live.generation)
-    if job.results_format is None:
-        raise NotAcceptable("the query returns results; ask for a SPARQL results format")
-    result.serialize(sink, format=getattr(ox.QueryResultsFormat, job.results_format))
-    return Output(sink.getvalue(), RESULTS, job.results_format, live.generation)
+    except RuntimeError as exc:  # pyoxigraph's evaluation errors (storage errors are OSError)
+        raise QueryEvaluationError(
+            f"the query cannot be evaluated: {exc}", source="query"
+        ) from None
 
 
 def syntax_error(exc: SyntaxError, source: str = "query") -> QuerySyntaxError:
@@ -242,7 +251,7 @@ def serve(conn: Connection, data_dir: Path, max_bytes: int) -> None:
             reply = ("ok", run_job(live, job, max_bytes))
         except ModelgraphError as exc:
             reply = ("error", type(exc).__name__, exc.to_dict())
-        except Exception as exc:  # a bug: report it instead of dying silently
+        except Exception as exc:  # noqa: BLE001 - a bug: report it rather than die silently
             reply = ("error", "WorkerFailed", {"message": f"{type(exc).__name__}: {exc}"})
         conn.send(reply)
 

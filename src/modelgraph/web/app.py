@@ -9,6 +9,7 @@ modelgraph.execution for why).
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Query, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
@@ -40,18 +41,22 @@ _QUERY_DOC = (
 
 async def sparql_endpoint(
     request: Request,
-    query: str | None = Query(None, description="The SPARQL query (GET)."),
-    default_graph_uri: list[str] = Query(
-        [], alias="default-graph-uri", description="Graphs whose merge is the default graph."
-    ),
-    named_graph_uri: list[str] = Query(
-        [], alias="named-graph-uri", description="Graphs available to GRAPH."
-    ),
-    format: str | None = Query(
-        None,
-        description="Answer format, overriding Accept: json, xml, csv, tsv (results); "
-        "turtle, ntriples, jsonld, rdfxml, trig, nquads (graphs).",
-    ),
+    query: Annotated[str | None, Query(description="The SPARQL query (GET).")] = None,
+    default_graph_uri: Annotated[
+        list[str] | None,
+        Query(alias="default-graph-uri", description="Graphs whose merge is the default graph."),
+    ] = None,
+    named_graph_uri: Annotated[
+        list[str] | None,
+        Query(alias="named-graph-uri", description="Graphs available to GRAPH."),
+    ] = None,
+    format: Annotated[
+        str | None,
+        Query(
+            description="Answer format, overriding Accept: json, xml, csv, tsv (results); "
+            "turtle, ntriples, jsonld, rdfxml, trig, nquads (graphs)."
+        ),
+    ] = None,
 ) -> Response:
     svc = service(request)
     body = await request.body() if request.method == "POST" else b""
@@ -95,9 +100,7 @@ for _method in ("GET", "POST"):
 async def _describe_service(request: Request) -> Response:
     svc = service(request)
     available = offers(GRAPH) + ([HTML_PAGE] if svc.query_ui else [])
-    choice = negotiate(
-        request.headers.get("accept"), available, request.query_params.get("format")
-    )
+    choice = negotiate(request.headers.get("accept"), available, request.query_params.get("format"))
     if choice.format is HTML_PAGE:
         return svc.query_ui(request)
     info = await run_in_threadpool(svc.executor.run, InfoJob())

@@ -65,7 +65,7 @@ async def read_graph(request: Request) -> Response:
 async def write_graph(request: Request) -> Response:
     svc = service(request)
     svc.require_admin(request)
-    is_default, graph = _target(request)
+    _, graph = _target(request)
     if graph is None:
         raise InputError(
             "writes name a graph with `graph=<iri>`; the default graph is the union of "
@@ -86,12 +86,18 @@ async def write_graph(request: Request) -> Response:
 
 for _method in ("GET", "HEAD"):
     router.add_api_route(
-        PATH, read_graph, methods=[_method], operation_id=f"graph_store_{_method.lower()}",
+        PATH,
+        read_graph,
+        methods=[_method],
+        operation_id=f"graph_store_{_method.lower()}",
         summary=f"Read a graph ({_method})",
     )
 for _method in ("PUT", "POST", "DELETE"):
     router.add_api_route(
-        PATH, write_graph, methods=[_method], operation_id=f"graph_store_{_method.lower()}",
+        PATH,
+        write_graph,
+        methods=[_method],
+        operation_id=f"graph_store_{_method.lower()}",
         summary=f"Write a graph ({_method}, admin token)",
     )
 
@@ -108,7 +114,9 @@ def _read_triples(request: Request, body: bytes) -> list[ox.Triple]:
     try:
         quads = list(ox.parse(body, format=fmt))
     except SyntaxError as exc:
-        raise RdfSyntaxError(f"the body does not parse as {fmt.name}: {exc}", source="body") from None
+        raise RdfSyntaxError(
+            f"the body does not parse as {fmt.name}: {exc}", source="body"
+        ) from None
     if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
         raise InputError("a graph write carries triples only, not named graphs", source="body")
     return [q.triple for q in quads]

@@ -167,6 +167,4 @@ def _by_parameter(value: str, available: list[Format]) -> Choice:
             [f.media_type for f in available],
             field="format",
         )
-    raise InputError(
-        f"unknown format {value!r}; use one of: {', '.join(names)}", field="format"
-    )
+    raise InputError(f"unknown format {value!r}; use one of: {', '.join(names)}", field="format")

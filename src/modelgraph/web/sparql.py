@@ -130,7 +130,9 @@ def _iris(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
         try:
             iris.append(ox.NamedNode(value.strip()).value)
         except ValueError as exc:
-            raise InputError(f"{name} {value!r} is not an absolute IRI: {exc}", field=name) from None
+            raise InputError(
+                f"{name} {value!r} is not an absolute IRI: {exc}", field=name
+            ) from None
     return tuple(dict.fromkeys(iris))
 
 
