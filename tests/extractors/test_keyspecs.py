@@ -261,24 +261,49 @@ def test_contradicting_scores_for_one_benchmark_name_both_lines():
     assert "line 11" in raised.value.message and "70.0%" in raised.value.message
 
 
-def test_a_page_cut_inside_the_catalogue_yields_the_rows_it_has():
-    extraction = extract(read_page(PAGES / "truncated.txt"))
-    last = only(model_claims(extraction, "Pixtral 12B"))
-    assert last.context_window == 32_000 and last.input_modalities == []
-    assert assessments(extraction, "Pixtral 12B") == {}
-    assert len(extraction.of_type(OfferClaim)) == 2
+def test_a_page_cut_between_catalogue_rows_is_refused_not_read_as_a_shorter_catalogue():
+    with pytest.raises(ExtractionError) as raised:
+        extract(read_page(PAGES / "truncated.txt"))
+    assert (raised.value.line, raised.value.field) == (44, "page")
+    assert "ratings row (Speed | Ability | Cost |)" in raised.value.message
+    assert "truncated" in raised.value.message
 
 
 def test_a_page_cut_inside_a_row_is_an_extraction_error():
     text = SEED.read_text()
     cut = text[: text.index("OpenAI: Codex Mini | May 16, 2025") + len("OpenAI: Codex Mini | May 16")]
-    with pytest.raises(ExtractionError) as raised:
+    with pytest.raises(ExtractionError, match="truncated") as raised:
         extract(Page(source_id="cut", text=cut), "keyspecs")
     assert raised.value.line == 40
 
 
+@pytest.mark.parametrize(
+    ("cut_after", "refused"),
+    [
+        ("This model supports the following param", "'This model supports the following"),
+        ("Supported Parameters", "text of its 'Supported Parameters' section"),
+        ("Prompt | $0.9", "rest of its table row"),
+        ("Pricing lands in the 55th perc", "end of its last sentence in 'Performance Summary'"),
+    ],
+)
+def test_a_reordered_page_must_still_end_on_a_whole_line(cut_after, refused):
+    text = (PAGES / "reordered-without-endpoints.txt").read_text()
+    page = Page(source_id="cut", text=text[: text.index(cut_after) + len(cut_after)])
+    with pytest.raises(ExtractionError, match="truncated") as raised:
+        extract(page, "keyspecs")
+    assert refused in raised.value.message
+
+
+def test_a_catalogue_without_rows_is_unfinished():
+    text = SEED.read_text()
+    page = Page(source_id="cut", text=text[: text.index("OpenAI: o3 Pro |")])
+    with pytest.raises(ExtractionError, match="rows of its 'Other Models by openai' table"):
+        extract(page, "keyspecs")
+
+
 def test_an_empty_description_section_is_an_extraction_error():
-    page = Page(source_id="cut", text="Author's Description\nKey Specifications\n")
+    lines = SEED.read_text().splitlines()
+    page = Page(source_id="edited", text="\n".join(lines[:1] + lines[2:]))
     with pytest.raises(ExtractionError) as raised:
         extract(page, "keyspecs")
     assert (raised.value.line, raised.value.field) == (1, "description")

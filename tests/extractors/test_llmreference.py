@@ -288,13 +288,69 @@ def test_a_page_cut_inside_a_ladder_row_is_a_clear_error():
     assert caught.value.line == 74
 
 
-def test_a_page_cut_inside_the_specifications_keeps_what_is_there():
-    extraction = extract(PAGES / "truncated_in_specifications.txt")
-    (model,) = extraction.of_type(ModelClaim)
-    assert model.context_window == 128_000
-    assert model.max_output_tokens is None and model.license is None
-    assert len(extraction.of_type(OfferClaim)) == 3
-    assert extraction.of_type(VendorClaim) == []
+def test_a_page_cut_inside_the_specifications_is_refused_not_read_as_a_shorter_profile():
+    with pytest.raises(ExtractionError, match="before the closing 'Created by'") as caught:
+        extract(PAGES / "truncated_in_specifications.txt")
+    assert (caught.value.line, caught.value.field) == (111, "page")
+    assert "'Max outp'" in caught.value.message
+    assert caught.value.source.endswith("truncated_in_specifications.txt")
+
+
+def test_a_website_url_cut_short_leaves_the_vendor_block_unfinished():
+    text = (PAGES / "mistral_large_2.txt").read_text()
+    page = Page(source_id="cut", text=text[: text.index("mistral.ai")] + "mistr")
+    with pytest.raises(ExtractionError, match="'Website' line that closes") as caught:
+        extractors.extract(page, "llmreference")
+    assert caught.value.line == len(text.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("cut_after", "expected"),
+    [
+        ("No linked migration ro", "end of its sentence in 'Migration checks'"),
+        ("Migration checks", "text of its 'Migration checks' section"),
+    ],
+)
+def test_a_reordered_page_must_still_end_on_a_whole_line(cut_after, expected):
+    text = (PAGES / "claude_haiku_reordered.txt").read_text()
+    page = Page(source_id="cut", text=text[: text.rindex(cut_after) + len(cut_after)])
+    with pytest.raises(ExtractionError, match="truncated") as caught:
+        extractors.extract(page, "llmreference")
+    assert expected in caught.value.message
+    assert caught.value.line == len(page.text.splitlines())
+
+
+def _vendor_block_first(tail: str) -> Page:
+    """The reordered Haiku page with the vendor block before `tail` (which ends the page)."""
+    text = (PAGES / "claude_haiku_reordered.txt").read_text()
+    header = text[: text.index("Specifications")]
+    vendor = text[text.index("Created by") : text.index("Capabilities")]
+    return Page(source_id="reordered", text=header + vendor + tail)
+
+
+LADDER = "Provider price ladder\n\nProviderInput / 1MOutput / 1MCacheRoute\n"
+
+
+@pytest.mark.parametrize(
+    ("tail", "refused"),
+    [
+        ("Specifications\n\nFamilyClaude 3.5\nContext200K\n", None),
+        ("Specifications\n\nFamilyClaude 3.5\nConte", "value of its 'Specifications' row"),
+        ("Specifications\n\nFamilyClaude 3.5\nContext", "value of its 'Specifications' row"),
+        (LADDER + "OpenRouter$0.800$4.000-\nServerless\n", None),
+        (LADDER + "OpenRouter$0.800$4.000-\n", "route line"),
+        (LADDER, "route line"),
+        ("Rankings\n", None),
+    ],
+)
+def test_a_page_ending_in_a_table_must_end_on_a_whole_row(tail, refused):
+    page = _vendor_block_first(tail)
+    if refused is None:
+        assert extractors.extract(page, "llmreference").of_type(ModelClaim)
+        return
+    with pytest.raises(ExtractionError, match="truncated") as caught:
+        extractors.extract(page, "llmreference")
+    assert refused in caught.value.message
 
 
 def _cut_points(text: str):
@@ -305,17 +361,13 @@ def _cut_points(text: str):
 
 
 @pytest.mark.parametrize("path", [SEED, PAGES / "mistral_large_2.txt"], ids=lambda p: p.name)
-def test_any_truncation_extracts_or_raises_an_extraction_error(path):
+def test_any_truncation_of_a_page_in_template_order_is_refused_naming_its_last_line(path):
     text = path.read_text()
-    outcomes = set()
+    extraction_quads(extractors.registry()["llmreference"].extract(read_page(path)))
     for cut in _cut_points(text):
         if not text[:cut].strip():
             continue
         page = Page(source_id="cut", text=text[:cut], path=f"{path.name}@{cut}")
-        try:
-            extraction_quads(extractors.registry()["llmreference"].extract(page))
-            outcomes.add("extracted")
-        except ExtractionError as error:
-            assert error.line is not None, error
-            outcomes.add("error")
-    assert outcomes == {"extracted", "error"}
+        with pytest.raises(ExtractionError, match="truncated") as caught:
+            extractors.registry()["llmreference"].extract(page)
+        assert caught.value.line == len(text[:cut].rstrip().splitlines()), cut

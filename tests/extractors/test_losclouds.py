@@ -287,16 +287,27 @@ def test_an_impossible_event_date_names_line_and_field():
 
 
 def test_a_page_cut_inside_a_benchmark_date_is_a_clear_error():
-    with pytest.raises(ExtractionError, match="unreadable date") as caught:
+    with pytest.raises(ExtractionError, match="truncated") as caught:
         extract(PAGES / "truncated_mid_benchmark.txt")
-    assert caught.value.line == 54
+    assert (caught.value.line, caught.value.field) == (54, "page")
+    assert "'MMLU202482.4 %Jul 1, 20'" in caught.value.message
 
 
-def test_a_page_cut_after_the_host_table_keeps_what_is_there():
-    extraction = extract(PAGES / "truncated_after_hosts.txt")
-    assert page_model(extraction).aliases == ["gpt-4o-mini"]
-    assert len(extraction.of_type(OfferClaim)) == 1
-    assert extraction.of_type(RelationClaim) == []
+def test_a_page_cut_after_the_host_table_is_refused_not_read_as_a_page_without_migration():
+    with pytest.raises(ExtractionError) as caught:
+        extract(PAGES / "truncated_after_hosts.txt")
+    assert (caught.value.line, caught.value.field) == (78, "page")
+    assert "before the closing 'From OpenAI' / 'Other models from OpenAI' block" in (
+        caught.value.message
+    )
+    assert caught.value.source.endswith("truncated_after_hosts.txt")
+
+
+def test_the_closing_block_must_name_one_vendor_twice():
+    text = SEED.read_text()
+    page = Page(source_id="cut", text=text[: text.rindex("OpenAI")] + "Open")
+    with pytest.raises(ExtractionError, match="truncated"):
+        extractors.extract(page, "losclouds")
 
 
 def test_a_page_without_the_vendor_line_is_an_error_naming_it():
@@ -314,20 +325,17 @@ def _cut_points(text: str):
 
 
 @pytest.mark.parametrize("path", [SEED, OPUS], ids=lambda p: p.name)
-def test_any_truncation_extracts_or_raises_an_extraction_error(path):
+def test_any_truncation_is_refused_naming_its_last_line(path):
     text = path.read_text()
-    outcomes = set()
+    extraction_quads(extractors.registry()["losclouds"].extract(read_page(path)))
     for cut in _cut_points(text):
         if not text[:cut].strip():
             continue
         page = Page(source_id="cut", text=text[:cut], path=f"{path.name}@{cut}")
-        try:
-            extraction_quads(extractors.registry()["losclouds"].extract(page))
-            outcomes.add("extracted")
-        except ExtractionError as error:
-            assert error.field, error
-            outcomes.add("error")
-    assert outcomes == {"extracted", "error"}
+        with pytest.raises(ExtractionError, match="truncated") as caught:
+            extractors.registry()["losclouds"].extract(page)
+        assert (caught.value.line, caught.value.field) == (
+            len(text[:cut].rstrip().splitlines()), "page"), cut
 
 
 def test_replacements_written_as_display_names_or_separated_slugs_are_read():

@@ -182,23 +182,37 @@ def test_a_prose_price_that_disagrees_with_the_header_is_an_error():
     assert "line 18" in raised.value.message
 
 
-def test_a_label_cut_off_before_its_value_is_an_extraction_error():
+def test_a_label_cut_off_before_its_value_is_refused_as_truncated():
     page = read_page(PAGES / "truncated.txt")
     assert detect(page).name == "modelprofile"
-    with pytest.raises(ExtractionError) as raised:
+    with pytest.raises(ExtractionError, match="truncated") as raised:
         extract(page)
-    assert (raised.value.line, raised.value.field) == (21, "License")
+    assert (raised.value.line, raised.value.field) == (21, "page")
+    assert raised.value.source.endswith("truncated.txt")
 
 
-def test_a_page_cut_after_its_header_yields_the_header():
+def test_a_page_cut_after_its_header_is_refused_not_read_as_a_profile_without_prose():
     text = SONNET.read_text()
-    extraction = extract(Page(source_id="cut", text=text[: text.index("Overview")]),
-                         "modelprofile")
-    model = only(extraction.of_type(ModelClaim))
-    assert model.max_output_tokens == 64_000  # only the header's statement is left
-    offer = only(extraction.of_type(OfferClaim))
-    assert (offer.host, offer.cached_input_price) == ("Anthropic API", None)
-    assert extraction.source.verified is None
+    with pytest.raises(ExtractionError, match="before the profile's prose sections") as raised:
+        extract(Page(source_id="cut", text=text[: text.index("Overview")]), "modelprofile")
+    assert (raised.value.line, raised.value.field) == (24, "page")
+
+
+@pytest.mark.parametrize(
+    ("cut_after", "refused"),
+    [
+        ("Comparisons", "text of its 'Comparisons' section"),
+        ("it trades some raw sp", "end of its last sentence"),
+        ("Compared with Claude Opus 4 or Claude 3.7 Sonnet, Sonnet", "end of its last sentence"),
+    ],
+)
+def test_the_last_section_must_end_with_a_whole_sentence(cut_after, refused):
+    text = SONNET.read_text()
+    page = Page(source_id="cut", text=text[: text.index(cut_after) + len(cut_after)])
+    with pytest.raises(ExtractionError, match="truncated") as raised:
+        extract(page, "modelprofile")
+    assert refused in raised.value.message
+    assert raised.value.line == len(page.text.splitlines())
 
 
 def test_quads_go_to_the_pages_named_graph(seed):

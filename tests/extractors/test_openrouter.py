@@ -31,6 +31,12 @@ def only(claims):
     return claims[0]
 
 
+def with_first_line(path: Path, first: str) -> Page:
+    """The page at `path` with its first line (the description's opening) replaced."""
+    rest = path.read_text().split("\n", 1)[1]
+    return Page(source_id="edited", text=f"{first}\n{rest}", path=f"edited-{path.name}")
+
+
 def relations(extraction):
     return {(c.relation, c.object.name) for c in extraction.of_type(RelationClaim)}
 
@@ -154,22 +160,31 @@ def test_an_unreadable_price_names_its_line_and_field():
     assert "four dollars" in error.message
 
 
-def test_a_label_cut_off_before_its_value_is_an_extraction_error():
+def test_a_label_cut_off_before_its_value_is_refused_as_truncated():
     with pytest.raises(ExtractionError) as raised:
         extract(read_page(PAGES / "truncated-label-without-value.txt"))
-    assert (raised.value.line, raised.value.field) == (10, "Released")
-    assert "truncated" in raised.value.message
+    assert (raised.value.line, raised.value.field) == (10, "page")
+    assert "'Released'" in raised.value.message and "truncated" in raised.value.message
 
 
-def test_a_page_cut_after_the_price_yields_what_it_states():
-    extraction = extract(read_page(PAGES / "truncated-after-price.txt"))
-    model = only(extraction.of_type(ModelClaim))
-    assert model.context_window is None and model.release_date is None
-    assert only(extraction.of_type(OfferClaim)).output_price == Decimal(4)
+def test_a_page_cut_after_the_price_is_refused_not_read_as_a_page_without_context():
+    with pytest.raises(ExtractionError) as raised:
+        extract(read_page(PAGES / "truncated-after-price.txt"))
+    assert (raised.value.line, raised.value.field) == (7, "page")
+    assert "closing paragraph" in raised.value.message
+    assert raised.value.source.endswith("truncated-after-price.txt")
+
+
+def test_the_closing_paragraph_cut_mid_sentence_is_refused():
+    text = SEED.read_text()
+    page = Page(source_id="cut", text=text[: text.rindex(" slug below.")])
+    with pytest.raises(ExtractionError, match="end of its last sentence") as raised:
+        extract(page, "openrouter")
+    assert raised.value.line == 22
 
 
 def test_a_first_sentence_that_names_no_model_is_an_extraction_error():
-    page = Page(source_id="cut", text="GPT-4o mi\nIn / Out Price\n$0.15 / $0.60per 1M\n")
+    page = with_first_line(PAGES / "claude-haiku.txt", "GPT-4o mi")
     with pytest.raises(ExtractionError) as raised:
         extract(page, "openrouter")
     assert (raised.value.line, raised.value.field) == (1, "name")
@@ -196,6 +211,6 @@ def test_quads_go_to_the_pages_named_graph(seed):
     ],
 )
 def test_the_model_name_is_read_from_other_first_sentence_shapes(sentence, name, vendor):
-    page = Page(source_id="p", text=f"{sentence}\nIn / Out Price\n$1 / $2per 1M\n")
+    page = with_first_line(PAGES / "claude-haiku.txt", sentence)
     model = only(extract(page, "openrouter").of_type(ModelClaim)).model
     assert (model.name, model.vendor) == (name, vendor)

@@ -45,6 +45,13 @@ class Lines:
     def number(index: int) -> int:
         return index + 1
 
+    def last_nonblank(self) -> int | None:
+        """Index of the page's last non-blank line (None for a blank page)."""
+        for index in range(len(self.items) - 1, -1, -1):
+            if self.items[index].strip():
+                return index
+        return None
+
     def stripped(self, index: int) -> str:
         return self.items[index].strip() if 0 <= index < len(self.items) else ""
 
@@ -415,6 +422,36 @@ def reconcile(statements: Iterable[Stated | None], *, source: str, field: str) -
     )[1]
 
 
+# --------------------------------------------------------------------------- truncation
+
+
+# a sentence ends with a stop, optionally closed by quotes or brackets
+_SENTENCE_STOP = re.compile(r"[.!?…][\"'”’)\]]*$")
+
+
+def ends_sentence(text: str) -> bool:
+    """Does `text` end where a sentence may end? ``"... to learn more."`` -> True;
+    ``"... the model sl"`` -> False. (A cut right after a stop cannot be told apart.)"""
+    return bool(_SENTENCE_STOP.search(text.strip()))
+
+
+def tail(text: str, width: int = 48) -> str:
+    """The end of a line for messages: whole if short, else its last words within `width`
+    characters after an ellipsis (a word cut here would look like the page's own cut)."""
+    text = text.strip()
+    if len(text) <= width:
+        return text
+    end = text[-width:]
+    space = end.find(" ")
+    return "…" + (end[space + 1 :] if 0 <= space < len(end) - 1 else end)
+
+
+# A truncation check gets the index of the page's last non-blank line and returns what a
+# complete page of its format would still have (the `<what>` in "page ends ... before
+# <what>"), or None when that part of the page is complete.
+TruncationCheck = Callable[[int], str | None]
+
+
 # --------------------------------------------------------------------------- page reading
 
 
@@ -422,7 +459,9 @@ class PageReader:
     """Base for an extractor's per-page reader: lines, and errors/locators that say where.
 
     Subclasses read `self.lines` (0-based indexes); `fail`, `parse`, `locator` and `make`
-    turn an index into the 1-based line a curator sees.
+    turn an index into the 1-based line a curator sees; `require_complete` refuses a page
+    cut short. Extractors that read pages otherwise can still use a plain
+    ``PageReader(page)`` for that check.
     """
 
     def __init__(self, page) -> None:
@@ -433,6 +472,35 @@ class PageReader:
     def fail(self, message: str, index: int | None, field: str | None = None) -> ExtractionError:
         line = Lines.number(index) if index is not None else None
         return ExtractionError(message, source=self.source, line=line, field=field)
+
+    def require_complete(self, *checks: TruncationCheck) -> None:
+        """Refuse a page that was cut short, before reading anything from it.
+
+        Scraped pages can be cut anywhere. A cut page must never pass for a page whose
+        site states less, so every format names how its complete pages end (a closing
+        block of the site's template; a last line that is whole: a full table row, a
+        finished sentence) as `checks`; the first check that fails raises an
+        ExtractionError naming the last non-blank line, with field "page".
+        """
+        last = self.lines.last_nonblank()
+        if last is None:
+            raise ExtractionError(
+                "the page has no text: it looks truncated", source=self.source, line=1,
+                field="page",
+            )
+        for check in checks:
+            expected = check(last)
+            if expected:
+                raise self.truncated(last, expected)
+
+    def truncated(self, index: int, expected: str) -> ExtractionError:
+        line = Lines.number(index)
+        return self.fail(
+            f"page ends at line {line} ({tail(self.lines[index])!r}) before {expected}: "
+            "it looks truncated",
+            index,
+            "page",
+        )
 
     def parse(self, parser: Callable[[str], T], text: str, index: int, field: str) -> T:
         return parse_field(parser, text, source=self.source, line=Lines.number(index), field=field)

@@ -14,8 +14,19 @@ The site does not name itself (a manifest supplies it). Section headings, one pe
 * ``Benchmark Results``: the site's benchmark table (header only when the site has no runs);
 * ``Other Models by <vendor>``: the vendor's catalogue, one model per multi-line row.
 
-Sections may come in any order or be missing; each is read where it is. Rules this
-module applies (each documented where it is implemented):
+Sections may come in any order or be missing; each is read where it is.
+
+Truncation (`_require_complete`): the vendor's catalogue lists the page's own model too,
+so every page has the ``Other Models by <vendor>`` table, and a complete table ends with
+a whole ratings row (``★★ | ★★★★★ | $$$$$ |``: as many cells as the rating columns, each
+stars, $ signs or a dash, closed by ``|``). The template puts the table last. The page's
+last non-blank line must be whole too: not a heading or sub-heading without its text, a
+table row closed by ``|``, a sentence (or the ``#tags``) that ends the description or the
+summary. A page failing either is refused as truncated before anything is read. The site
+states no row count, so a cut falling exactly between two whole catalogue rows cannot be
+seen; any cut inside a row, or before the catalogue, is.
+
+Rules this module applies (each documented where it is implemented):
 
 * the Author's Description speaks of the alias (``GPT-4o-mini``); the Performance Summary's
   percentiles and benchmarks are about the snapshot it names (``GPT-4o-mini (2024-07-18)``);
@@ -48,7 +59,10 @@ from ..records import (
 from ..units import parse_date, parse_parameter_count, parse_percent, parse_price, parse_tokens
 from ._text import (
     LEADING_NON_NAME_WORDS,
+    Lines,
+    PageReader,
     Stated,
+    ends_sentence,
     model_name_at,
     parse_field,
     reconcile,
@@ -108,6 +122,11 @@ _MODALITY_LINE = re.compile(r"^(?P<modality>[A-Za-z]+) (?P<direction>input|outpu
 _RATING = re.compile(r"^\+?(?:(?P<stars>★+)☆*|(?P<dollars>\$+))$")
 _UNAVAILABLE = re.compile(r"\s+Unavailable$")
 
+# sub-headings always followed by text of their own (a truncation must not end on them)
+_SUBHEADINGS = ("Supported Parameters", "Features", "Current Pricing")
+_LISTING_INTRO = "This model supports the following"
+_TAGS_END = re.compile(r"#[A-Za-z][\w-]*$")
+
 
 def _cells(line: str) -> list[str]:
     """``A | B | C |`` -> ["A", "B", "C"]; a lone ``|`` -> []."""
@@ -140,6 +159,54 @@ def _sections(page: Page) -> dict[str, Section]:
         elif current is not None:
             current.body.append((number, raw))
     return sections
+
+
+def _require_complete(page: Page, sections: dict[str, Section]) -> None:
+    """Refuse a page cut short (module docstring, "Truncation")."""
+    reader = PageReader(page)
+
+    def closing_table(last: int) -> str | None:
+        if OTHER_MODELS not in sections:
+            return f"the closing '{OTHER_MODELS}<vendor>' table"
+        return _unfinished_catalogue(sections[OTHER_MODELS])
+
+    def last_line_whole(last: int) -> str | None:
+        text = reader.lines.stripped(last)
+        if text in HEADINGS or text.startswith(OTHER_MODELS) or text in _SUBHEADINGS:
+            return f"the text of its {text!r} section"
+        if "|" in text and not text.endswith("|"):
+            return "the rest of its table row (every row ends with '|')"
+        if text.startswith(_LISTING_INTRO) and not text.endswith(":"):
+            return "the end of its 'This model supports the following …:' line"
+        number = Lines.number(last)
+        section = max((s for s in sections.values() if s.line <= number),
+                      key=lambda s: s.line, default=None)
+        if (section is not None and section.heading in (DESCRIPTION, SUMMARY)
+                and not (ends_sentence(text) or _TAGS_END.search(text))):
+            return f"the end of its last sentence in {section.heading!r}"
+        return None
+
+    reader.require_complete(closing_table, last_line_whole)
+
+
+def _unfinished_catalogue(section: Section) -> str | None:
+    """What the vendor's catalogue lacks to end with a whole row (None: nothing)."""
+    lines = [raw.strip() for _, raw in section.body if raw.strip()]
+    separator = next((i for i, text in enumerate(lines) if _separator(_cells(text))), None)
+    if separator is None or separator == len(lines) - 1:
+        return f"the rows of its {section.heading!r} table"
+    headers = [cells for cells in map(_cells, lines[:separator]) if len(cells) > 1]
+    rating_columns = headers[1] if len(headers) > 1 else ["Speed", "Ability", "Cost"]
+    last = lines[-1]
+    cells = _cells(last)
+    whole = (
+        last.endswith("|") and len(cells) == len(rating_columns)
+        and all(cell in _NONE or _RATING.match(cell) for cell in cells)
+    )
+    if whole:
+        return None
+    return (f"the ratings row ({' | '.join(rating_columns)} |) that completes the last row "
+            f"of its {section.heading!r} table")
 
 
 @dataclass
@@ -198,6 +265,7 @@ class KeySpecsExtractor:
 
     def extract(self, page: Page) -> Extraction:
         sections = _sections(page)
+        _require_complete(page, sections)
         if not sections:
             raise extraction_error(page, "no section headings of this format", 1, "heading")
         description = self._description(page, sections.get(DESCRIPTION))

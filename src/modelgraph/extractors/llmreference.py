@@ -22,6 +22,18 @@ Shape of the scraped page (HTML lost, table cells run together)::
 
 Sections may come in any order or be missing; the heading block must be there.
 
+Truncation (a cut page is refused, never read as a page that states less):
+
+* every page of the site carries the "Created by" vendor block, and the block ends with
+  its "Website" line (``Website`` alone, or followed by a whole URL); the template puts
+  the block last, so on a page in template order a cut anywhere leaves it missing or
+  unfinished;
+* the last non-blank line must be whole: not a heading whose text is missing (the site
+  prints "Rankings" and "Benchmark peer bars" without text, so those may end a page), a
+  finished sentence in About / Migration checks, a route line after a provider price
+  ladder row, a Specifications row with its value. (On a reordered page whose vendor
+  block is not last, a cut at the end of a whole line after it cannot be seen.)
+
 Decisions:
 
 * ``open_weights`` is set False only when the license reads "Proprietary" (a proprietary
@@ -58,7 +70,15 @@ from ..records import (
     SourceInfo,
     VendorClaim,
 )
-from ._text import Lines, PageReader, dedupe, split_case_runs, split_label, undouble
+from ._text import (
+    Lines,
+    PageReader,
+    dedupe,
+    ends_sentence,
+    split_case_runs,
+    split_label,
+    undouble,
+)
 
 SITE = "LLM Reference"
 PAGE_KIND = "model profile"
@@ -121,6 +141,13 @@ _BENCH_ROW_WHOLE = re.compile(r"^(?P<head>.+?\d+)(?P<rest>https?://.*|)$")
 _URL = re.compile(r"https?://\S+$")
 _FOUNDED = re.compile(r"^Founded\s+(\S+)$")
 
+# how a complete page ends (module docstring, "Truncation")
+CLOSING_SECTION = "Created by"
+_WEBSITE = re.compile(r"^Website(?P<url>.*)$")
+_WHOLE_URL = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)+(?:[/?#]\S*)?$")
+_SECTIONS_WITHOUT_TEXT = ("Rankings", "Benchmark peer bars")
+_PROSE_SECTIONS = ("About", "Migration checks")
+
 
 class LLMReferenceExtractor:
     name = "llmreference"
@@ -175,9 +202,48 @@ class _Reader(PageReader):
         start, stop = self.sections[key]
         return [i for i in range(start + 1, stop) if self.lines.stripped(i)]
 
+    def section_of(self, index: int) -> str | None:
+        """The section a line belongs to (None in the header)."""
+        for key, (start, stop) in self.sections.items():
+            if start <= index < stop:
+                return key
+        return None
+
+    # ------------------------------------------------------------------ truncation
+
+    def closing_block(self, last: int) -> str | None:
+        if CLOSING_SECTION not in self.sections:
+            return f"the closing {CLOSING_SECTION!r} vendor block"
+        body = self.section_lines(CLOSING_SECTION)
+        website = _WEBSITE.match(self.lines.stripped(body[-1])) if body else None
+        url = website["url"].strip() if website else None
+        if website is None or (url and not _WHOLE_URL.match(url)):
+            return f"the 'Website' line that closes the {CLOSING_SECTION!r} vendor block"
+        return None
+
+    def last_line_whole(self, last: int) -> str | None:
+        line = self.lines.stripped(last)
+        if _is_heading(line):
+            if line.startswith(_SECTIONS_WITHOUT_TEXT):
+                return None
+            return f"the text of its {line!r} section"
+        section = self.section_of(last)
+        if section in _PROSE_SECTIONS and not ends_sentence(line):
+            return f"the end of its sentence in {section!r}"
+        if section == "Provider price ladder":
+            before = self.lines.stripped(last - 1)
+            if _LADDER_ROW.match(line) or not _LADDER_ROW.match(before):
+                return "the route line that completes its provider price ladder row"
+        if section == "Specifications":
+            split = split_label(line, _SPEC_LABELS)
+            if split is None or not split[1]:
+                return "the value of its 'Specifications' row"
+        return None
+
     # ------------------------------------------------------------------ page
 
     def read(self) -> Extraction:
+        self.require_complete(self.closing_block, self.last_line_whole)
         site_at = self.lines.find(bool)
         name_at = self.lines.next_nonblank(site_at) if site_at is not None else None
         if name_at is None or name_at >= self.first_heading:

@@ -18,7 +18,10 @@ line, a header line whose column names run together, and rows whose cells run to
     Migration guidance   TopicDetails         "Summary...", "Replacement models<slugs>"
     Change events        DateTypeTitleDescriptionSource
 
-Any table may be missing or come in another order.
+Any table may be missing or come in another order. Every page ends with the vendor block
+``From <Vendor>`` / ``Other models from <Vendor>`` (the list itself is not in the scrape):
+a page that does not end with those two lines, naming one vendor, is refused as
+truncated before anything is read from it (a cut anywhere removes or shortens them).
 
 Rules for cells whose separators were lost (format knowledge, not model facts):
 
@@ -177,6 +180,9 @@ _PRICE_VALUE_START = {
     "Verified": re.compile(r"\S"),
 }
 _PRICE_START = re.compile(r"[$—–-]")
+# the closing vendor block (how a complete page ends)
+_FROM_VENDOR = re.compile(r"^From (?P<vendor>\S.*)$")
+_OTHER_MODELS_FROM = re.compile(r"^Other models from (?P<vendor>\S.*)$")
 _CAPABILITY_LABELS = ("Modalities", "Capabilities", "Strengths", "Tradeoffs")
 _MIGRATION_LABELS = ("Summary", "Replacement models", "Successor models", "Breaking changes")
 
@@ -241,7 +247,21 @@ class _Reader(PageReader):
 
     # ------------------------------------------------------------------ page
 
+    def closing_block(self, last: int) -> str | None:
+        """The last two non-blank lines must be "From X" and "Other models from X"."""
+        before = next((i for i in range(last - 1, -1, -1) if self.lines.stripped(i)), None)
+        other = _OTHER_MODELS_FROM.match(self.lines.stripped(last))
+        vendor = _FROM_VENDOR.match(self.lines.stripped(before)) if before is not None else None
+        if other and vendor and other["vendor"] == vendor["vendor"]:
+            return None
+        header = self.lines.find(_VENDOR_LINE, 0, 10)
+        named = "<vendor>"
+        if header is not None:
+            named = _VENDOR_LINE.match(self.lines.stripped(header))["vendor"].strip()
+        return f"the closing 'From {named}' / 'Other models from {named}' block"
+
     def read(self) -> Extraction:
+        self.require_complete(self.closing_block)
         site_at = self.lines.find(bool)
         vendor_at = self.lines.find(_VENDOR_LINE, site_at or 0, (site_at or 0) + 5)
         if vendor_at is None:

@@ -10,6 +10,12 @@ Page shape:
   ``Capabilities``, ``Technical Details``, ``Pricing & Access``, ``Best Use Cases``,
   ``Comparisons``.
 
+Truncation: a complete profile has its prose sections after the header (any of them may be
+missing or come in another order), and the page ends inside one with a finished sentence.
+A page ending in the header, on a section heading, or mid-sentence is refused as
+truncated before anything is read. The site has no fixed closing text and sections may be
+missing, so a cut falling exactly at the end of a sentence or paragraph cannot be seen.
+
 The prose restates header values ("a 128K context window with 16,384 max output tokens",
 "$0.60 per 1M output tokens"); each such pair is reconciled (`_text.reconcile`): the more
 precise statement wins when they agree by rounding, a contradiction is an error. The
@@ -37,7 +43,15 @@ from ..records import (
     SourceInfo,
 )
 from ..units import parse_date, parse_price, parse_tokens
-from ._text import Stated, model_names_at, parse_field, prose_modalities, reconcile
+from ._text import (
+    PageReader,
+    Stated,
+    ends_sentence,
+    model_names_at,
+    parse_field,
+    prose_modalities,
+    reconcile,
+)
 
 LABELS = ("Type", "Context", "Max Output", "Status", "Input", "Output", "API Access", "License")
 SECTIONS = (
@@ -122,6 +136,7 @@ class ModelProfileExtractor:
     def extract(self, page: Page) -> Extraction:
         source = page.path or page.source_id
         sections = self._sections(page)
+        self._require_complete(page, sections)
         header_end = min((line for line, _ in sections.values()), default=len(page.lines) + 1)
         header = self._header(page, header_end - 1)
         vendor = header.vendor
@@ -190,6 +205,24 @@ class ModelProfileExtractor:
             elif current is not None and text:
                 current.append((number, text))
         return sections
+
+    @staticmethod
+    def _require_complete(page: Page, sections) -> None:
+        """Refuse a page cut short (module docstring, "Truncation")."""
+        reader = PageReader(page)
+
+        def prose_sections(last: int) -> str | None:
+            if not sections:
+                return f"the profile's prose sections ({SECTIONS[0]!r} … {SECTIONS[-1]!r})"
+            return None
+
+        def last_sentence(last: int) -> str | None:
+            text = reader.lines.stripped(last)
+            if text in SECTIONS:
+                return f"the text of its {text!r} section"
+            return None if ends_sentence(text) else "the end of its last sentence"
+
+        reader.require_complete(prose_sections, last_sentence)
 
     def _header(self, page: Page, end: int) -> _Header:
         """Read the header lines [0, end): name, vendor · family, description, labels, tags."""

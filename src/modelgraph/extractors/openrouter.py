@@ -9,6 +9,12 @@ The page has no title line. Its shape, as scraped:
    ``Knowledge Cutoff``;
 3. OpenRouter's boilerplate paragraphs explaining the page's charts (routing modes, prompt
    caching, throughput, uptime…). These name the site, so detection leans on them.
+   Every model page closes with the paragraph on calling the model from code
+   (``Drop-in code to call this model. ...``).
+
+Truncation: a page without that closing paragraph, or whose last non-blank line does not
+end a sentence (a label without its value, prose cut mid-word), is refused as truncated
+before anything is read from it; labels may come in any order or be missing.
 
 The author's description is shared with catalogue mirrors of OpenRouter (see `keyspecs`),
 so the prose reader lives here as `read_author_description` / `author_prose_claims`.
@@ -35,7 +41,14 @@ from ..records import (
     SourceInfo,
 )
 from ..units import parse_date, parse_price, parse_tokens
-from ._text import model_name_at, model_names_at, parse_field, prose_modalities
+from ._text import (
+    PageReader,
+    ends_sentence,
+    model_name_at,
+    model_names_at,
+    parse_field,
+    prose_modalities,
+)
 
 SITE = "OpenRouter"
 
@@ -47,6 +60,9 @@ _BOILERPLATE = (
     re.compile(r"OpenRouter's API is OpenAI-compatible"),
     re.compile(r"average price customers are actually paying after prompt caching"),
 )
+
+# the paragraph that closes every model page (how a complete page ends)
+CLOSING_PARAGRAPH = re.compile(r"Drop-in code to call this model\b")
 
 PRICE_LABEL = "In / Out Price"
 LABELS = ("Modalities", PRICE_LABEL, "Context", "Released", "Knowledge Cutoff")
@@ -251,6 +267,21 @@ def _label_values(page: Page, start: int) -> dict[str, tuple[int, str | None]]:
     return found
 
 
+def require_complete(page: Page) -> None:
+    """Refuse a page cut short (module docstring, "Truncation")."""
+    reader = PageReader(page)
+
+    def closing_paragraph(last: int) -> str | None:
+        if reader.lines.find(CLOSING_PARAGRAPH) is None:
+            return "OpenRouter's closing paragraph ('Drop-in code to call this model. …')"
+        return None
+
+    def last_sentence(last: int) -> str | None:
+        return None if ends_sentence(reader.lines[last]) else "the end of its last sentence"
+
+    reader.require_complete(closing_paragraph, last_sentence)
+
+
 # --- the extractor --------------------------------------------------------------------
 
 class OpenRouterExtractor:
@@ -268,6 +299,7 @@ class OpenRouterExtractor:
         return min(score, 1.0)
 
     def extract(self, page: Page) -> Extraction:
+        require_complete(page)
         lines = page.lines
         body_end = next(
             (i for i, line in enumerate(lines)
