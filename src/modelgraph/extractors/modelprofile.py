@@ -220,7 +220,12 @@ class ModelProfileExtractor:
             text = reader.lines.stripped(last)
             if text in SECTIONS:
                 return f"the text of its {text!r} section"
-            return None if ends_sentence(text) else "the end of its last sentence"
+            if ends_sentence(text):
+                return None
+            number = last + 1
+            heading = max((h for h, (line, _) in sections.items() if line <= number),
+                          key=lambda h: sections[h][0])
+            return f"the end of its last sentence in {heading!r}"
 
         reader.require_complete(prose_sections, last_sentence)
 
