@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -101,6 +102,8 @@ class QueryExecutor:
         self._spawner: ThreadPoolExecutor | None = None
         self._closed = False
         self.timeouts = 0  # jobs stopped by the time limit, for /health
+        if owned_dir:  # a snapshot directory must not outlive its executor
+            weakref.finalize(self, shutil.rmtree, self.data_dir, True)
 
     @classmethod
     def for_store(cls, store: EmbeddedStore, **kwargs) -> QueryExecutor:
