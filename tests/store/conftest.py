@@ -4,11 +4,15 @@
 * disk: an on-disk `EmbeddedStore` in a temp data directory;
 * remote: `RemoteStore` on a real `oxigraph serve` (union via Oxigraph's parameter, GSP writes);
 * remote-portable: the same server used as a plain SPARQL 1.1 server would be: the union
-  default graph by listing graphs, writes by SPARQL Update only.
+  default graph by listing graphs, writes by SPARQL Update only;
+* remote-external: only when `MODELGRAPH_TEST_STORE_URL` names a server to check (Fuseki,
+  Virtuoso, GraphDB, QLever...), configured by the usual `MODELGRAPH_STORE_*` variables
+  (docs/remote-stores.md). The tests replace modelgraph's graphs on it: use a scratch server.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +25,10 @@ from modelgraph.store.embedded import write_generation
 
 from ..oxigraph_server import oxigraph_server  # noqa: F401  (session fixture)
 
-BACKENDS = ["memory", "disk", "remote", "remote-portable"]
+EXTERNAL_URL = os.environ.get("MODELGRAPH_TEST_STORE_URL")
+BACKENDS = ["memory", "disk", "remote", "remote-portable"] + (
+    ["remote-external"] if EXTERNAL_URL else []
+)
 
 
 @dataclass
@@ -61,13 +68,17 @@ def _disk_backend(tmp_path: Path) -> Backend:
     return Backend("disk", make, lambda store: EmbeddedStore.open(data_dir))
 
 
-def _remote_backend(name: str, url: str, **options) -> Backend:
-    def make(quads):
-        store = RemoteStore(url, **options)
-        store.replace_dataset(quads)
-        return store
+def _replaced(store: RemoteStore, quads: list[ox.Quad]) -> RemoteStore:
+    store.replace_dataset(quads)
+    return store
 
-    return Backend(name, make, lambda store: RemoteStore(url, **options))
+
+def _remote_backend(name: str, url: str, **options) -> Backend:
+    return Backend(
+        name,
+        lambda quads: _replaced(RemoteStore(url, **options), quads),
+        lambda store: RemoteStore(url, **options),
+    )
 
 
 @pytest.fixture(params=BACKENDS)
@@ -76,6 +87,12 @@ def backend(request, tmp_path) -> Backend:
         made = Backend("memory", EmbeddedStore.memory, lambda store: store)
     elif request.param == "disk":
         made = _disk_backend(tmp_path)
+    elif request.param == "remote-external":
+        made = Backend(
+            "remote-external",
+            lambda quads: _replaced(RemoteStore.from_env(EXTERNAL_URL), quads),
+            lambda store: RemoteStore.from_env(EXTERNAL_URL),
+        )
     else:
         server = request.getfixturevalue("oxigraph_server")
         if request.param == "remote":

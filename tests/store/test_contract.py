@@ -247,7 +247,8 @@ def test_replace_dataset_replaces_everything(store):
     store.replace_dataset(new)
     assert store.named_graphs() == [gamma]
     assert set(store.quads()) == set(new)
-    assert select(store, "SELECT ?l WHERE { ?m rdfs:label ?l }") == {("Breeze II",)}
+    assert select(store, "SELECT ?l WHERE { model:breeze-2 rdfs:label ?l }") == {("Breeze II",)}
+    assert select(store, "SELECT ?m WHERE { ?m a mg:Model }") == set()
 
 
 def test_replace_dataset_with_nothing_empties_the_store(store):

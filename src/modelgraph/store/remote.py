@@ -25,6 +25,7 @@ shared with other applications keeps their data.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -40,6 +41,8 @@ from ..vocab import BASE, PREFIXES
 from . import sparql_text
 from .base import QueryResult, quads_in_graph, require_named_graph, serialize_quads
 
+log = logging.getLogger("modelgraph.store")
+
 UNION_MODES = ("auto", "oxigraph", "native", "graphs")
 
 DEFAULT_TIMEOUT_S = 30.0
@@ -48,11 +51,18 @@ DEFAULT_MAX_UPDATE_BYTES = 32 * 1024 * 1024
 # when there are none (sending no default-graph-uri would mean "the server's default").
 NO_GRAPH = BASE + "no-graph"
 
-_ACCEPT_RESULTS = (
-    "application/sparql-results+json, application/n-triples, "
-    "application/sparql-results+xml;q=0.9, text/turtle;q=0.8, text/plain;q=0.5"
+_ACCEPT_TABLES = (
+    "application/sparql-results+json, application/sparql-results+xml;q=0.9, "
+    "text/tab-separated-values;q=0.8"
 )
+_ACCEPT_GRAPHS = (
+    "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8, text/plain;q=0.5"
+)
+# asked by query form: given both, some servers (Virtuoso) answer a CONSTRUCT with a table
+_ACCEPT = {"SELECT": _ACCEPT_TABLES, "ASK": _ACCEPT_TABLES,
+           "CONSTRUCT": _ACCEPT_GRAPHS, "DESCRIBE": _ACCEPT_GRAPHS}
 _GSP_MISSING = {404, 405, 501}
+_REFUSED_TOO_BIG = {400, 413, 500}
 _POSITION = re.compile(r"error at (\d+):(\d+)|line (\d+), column (\d+)", re.IGNORECASE)
 _MAX_MESSAGE = 1500
 
@@ -128,9 +138,11 @@ class RemoteStore:
             kwargs["union_default_graph"] = value
         if (value := get("GRAPH_PREFIX")) is not None:
             kwargs["graph_prefix"] = value
-        for name in ("timeout_s", "write_timeout_s"):
+        for name, least in (("timeout_s", 1e-3), ("write_timeout_s", 1e-3), ("graph_cache_s", 0),
+                            ("max_update_bytes", 0)):
             if (value := get(name.upper())) is not None:
-                kwargs[name] = _positive_float(value, ENV_PREFIX + name.upper())
+                number = _number(value, ENV_PREFIX + name.upper(), least)
+                kwargs[name] = int(number) if name == "max_update_bytes" else number
         token, user = get("TOKEN"), get("USER")
         if token is not None:
             kwargs["auth"] = token
@@ -282,16 +294,23 @@ class RemoteStore:
             update = sparql_text.replace_graphs_update([*old, *[g for g in graphs if g not in old]],
                                                        quads)
             if len(update.encode()) <= self.max_update_bytes:
-                if update:
-                    self._update(update, "replacing the dataset")
-                return
+                try:
+                    if update:
+                        self._update(update, "replacing the dataset")
+                    return
+                except StoreError as exc:
+                    # some servers cap one request (Virtuoso: "SQL text ... exceeded");
+                    # a refused request changed nothing, so go graph by graph instead
+                    if getattr(exc, "http_status", None) not in _REFUSED_TOO_BIG:
+                        raise
+                    log.warning("%s; replacing the dataset graph by graph instead", exc)
             by_graph: dict[ox.NamedNode, list[ox.Quad]] = {g: [] for g in graphs}
             for quad in quads:
                 by_graph[quad.graph_name].append(quad)
             for graph, graph_quads in by_graph.items():
                 self.replace_graph(graph, graph_quads)
-            if stale:
-                self._update(sparql_text.replace_graphs_update(stale, []), "removing old graphs")
+            for graph in stale:
+                self.remove_graph(graph)
         finally:
             self._forget_graphs()
 
@@ -316,7 +335,10 @@ class RemoteStore:
         response = self._post_query(probe, [])
         if response.headers.get("server", "").lower().startswith("oxigraph"):
             return "oxigraph"
-        rows = list(self._results(response))
+        result = self._results(response)
+        if not isinstance(result, ox.QuerySolutions):
+            raise self._garbage(self.query_url, "something other than a table of results")
+        rows = list(result)
         if not rows:
             return None  # nothing stored yet: decide on a later query
         row = rows[0]
@@ -333,9 +355,11 @@ class RemoteStore:
             named = _graph_iris(named_graphs, "named_graphs")
             defaults = self._graph_list() if union else []
             return _dataset_params(defaults or [NO_GRAPH], named)
-        if not union:
-            return []
         mode = self.union_mode()
+        if not union:
+            # a "native" server's own default graph is the union: ask for an empty one
+            # (modelgraph never writes the default graph), with every graph still named
+            return _dataset_params([NO_GRAPH], self._graph_list()) if mode == "native" else []
         if mode == "oxigraph":
             return [("union-default-graph", "")]
         if mode == "native":
@@ -381,7 +405,8 @@ class RemoteStore:
             self.query_url,
             what="a query",
             content=urlencode([("query", sparql), *params]).encode(),
-            headers={"accept": _ACCEPT_RESULTS,
+            headers={"accept": _ACCEPT.get(sparql_text.query_form(sparql),
+                                           f"{_ACCEPT_TABLES}, {_ACCEPT_GRAPHS}"),
                      "content-type": "application/x-www-form-urlencoded"},
         )
         self._check(response, "a query", syntax_shift=shift)
@@ -406,14 +431,14 @@ class RemoteStore:
             )
         except httpx.TimeoutException:
             raise StoreError(
-                f"the triplestore at {shown} did not answer {what} within "
+                f"the triplestore did not answer {what} within "
                 f"{timeout or self.timeout_s:g} s",
                 source=shown,
             ) from None
         except (httpx.HTTPError, OSError) as exc:
             reason = str(exc) or type(exc).__name__
             raise StoreError(
-                f"cannot reach the triplestore at {shown} ({what}): {reason}", source=shown
+                f"cannot reach the triplestore for {what}: {reason}", source=shown
             ) from None
 
     def _check(self, response: httpx.Response, what: str, *, syntax_shift: int | None = None):
@@ -432,13 +457,15 @@ class RemoteStore:
             )
         if status in (401, 403):
             raise StoreError(
-                f"the triplestore at {shown} refused {what} (HTTP {status}); "
+                f"the triplestore refused {what} (HTTP {status}); "
                 f"check the credentials: {message}",
                 source=shown,
             )
-        raise StoreError(
-            f"the triplestore at {shown} failed {what} (HTTP {status}): {message}", source=shown
+        error = StoreError(
+            f"the triplestore failed at {what} (HTTP {status}): {message}", source=shown
         )
+        error.http_status = status
+        raise error
 
     def _results(self, response: httpx.Response) -> QueryResult:
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -462,7 +489,7 @@ class RemoteStore:
     @staticmethod
     def _garbage(url: str, what: str) -> StoreError:
         shown = _shown(url)
-        return StoreError(f"the triplestore at {shown} answered with {what}", source=shown)
+        return StoreError(f"the triplestore answered with {what}", source=shown)
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -524,13 +551,14 @@ class _BearerAuth(httpx.Auth):
         yield request
 
 
-def _positive_float(text: str, name: str) -> float:
+def _number(text: str, name: str, least: float) -> float:
     try:
         value = float(text)
     except ValueError:
-        value = -1.0
-    if value <= 0:
-        raise InputError(f"{name} must be a positive number of seconds, not {text!r}", field=name)
+        value = float("nan")
+    if not value >= least:
+        wanted = "a positive number" if least > 0 else "a number, 0 or more"
+        raise InputError(f"{name} must be {wanted}, not {text!r}", field=name)
     return value
 
 

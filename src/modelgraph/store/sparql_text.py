@@ -56,6 +56,17 @@ def has_trailing_values(sparql: str) -> bool:
     return False
 
 
+_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+
+
+def query_form(sparql: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the query's first form keyword (None if none)."""
+    for match in _TOKENS.finditer(sparql):
+        if match.lastgroup == "word" and match.group().upper() in _FORMS:
+            return match.group().upper()
+    return None
+
+
 def variable_name(key: object) -> str:
     """The name of a substitution's variable, given as a `Variable` or as a name (`?x`/`x`)."""
     if isinstance(key, ox.Variable):
