@@ -123,7 +123,10 @@ PROPERTIES = (
     "note",
 )
 
-MG = Namespace(BASE + "ontology#", CLASSES + PROPERTIES)
+# Individuals the ontology declares for validation reports (not classes or properties).
+REPORT_TERMS = ("ConflictConstraintComponent",)
+
+MG = Namespace(BASE + "ontology#", CLASSES + PROPERTIES + REPORT_TERMS)
 
 RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
 RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
