@@ -1,0 +1,144 @@
+"""Latency and throughput measurement, every loop bounded in count and in time.
+
+A sample is one complete request: send, wait, read the whole body. A request that outruns
+the cap is recorded as a timeout and the query is not retried on that engine.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+import httpx
+
+ACCEPT = {
+    "select": "application/sparql-results+json",
+    "construct": "application/n-triples",
+    "view": "application/json",
+}
+
+
+@dataclass
+class Timing:
+    status: str = "ok"  # ok | timeout | error: ... | n/a: ...
+    samples_ms: list[float] = field(default_factory=list)
+    rows: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok" and bool(self.samples_ms)
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.samples_ms) if self.ok else None
+
+    @property
+    def p95(self) -> float | None:
+        if not self.ok:
+            return None
+        ordered = sorted(self.samples_ms)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "median_ms": self.median, "p95_ms": self.p95}
+
+
+@dataclass(frozen=True)
+class Plan:
+    warmup: int
+    reps: int
+    budget_s: float  # time allowed for the repetitions of one query on one engine
+    cap_s: float  # one request longer than this is a timeout
+
+
+def count_rows(kind: str, body: bytes) -> int | None:
+    if kind == "construct":
+        return sum(1 for line in body.splitlines() if line.strip())
+    if kind == "select":
+        return len(json.loads(body)["results"]["bindings"])
+    return None
+
+
+def repeat(call: Callable[[], int | None], plan: Plan) -> Timing:
+    """Time `call` (which raises on failure and returns a row count) per `plan`."""
+    timing = Timing()
+    deadline = None
+    for i in range(plan.warmup + plan.reps):
+        if deadline and time.perf_counter() > deadline and len(timing.samples_ms) >= 1:
+            break  # the budget is spent: keep what we have (at least one sample)
+        started = time.perf_counter()
+        try:
+            rows = call()
+        except httpx.TimeoutException:
+            return Timing(status="timeout", samples_ms=[], rows=timing.rows)
+        except Exception as exc:  # noqa: BLE001 - recorded, shown in the report
+            return Timing(status=f"error: {str(exc)[:160]}", rows=timing.rows)
+        elapsed = time.perf_counter() - started
+        if elapsed > plan.cap_s:
+            return Timing(status="timeout", rows=rows)
+        if i == 0:
+            timing.rows = rows
+            deadline = time.perf_counter() + plan.budget_s
+        if i >= plan.warmup:
+            timing.samples_ms.append(elapsed * 1000)
+    return timing
+
+
+class HttpQuery:
+    """One GET with a fresh body read; raises on a non-200 answer."""
+
+    def __init__(self, client: httpx.Client, url: str, params: dict | None, kind: str,
+                 cap_s: float) -> None:
+        self.client, self.url, self.params, self.kind = client, url, params, kind
+        self.headers = {"Accept": ACCEPT[kind]}
+        self.timeout = httpx.Timeout(cap_s, connect=5.0)
+        self._counted = False
+
+    def __call__(self) -> int | None:
+        reply = self.client.get(self.url, params=self.params, headers=self.headers,
+                                timeout=self.timeout)
+        body = reply.content
+        if reply.status_code != 200:
+            raise RuntimeError(f"HTTP {reply.status_code}: {body[:120]!r}")
+        if self._counted:
+            return None
+        self._counted = True  # parse once (outside the repetitions that matter)
+        return count_rows(self.kind, body)
+
+
+def throughput(url: str, params: dict | None, kind: str, clients: int, duration_s: float,
+               cap_s: float, max_requests: int = 1_000_000) -> dict:
+    """Requests per second from `clients` threads, each with its own connection."""
+    done = [0] * clients
+    failed = [0] * clients
+    stop_at = time.perf_counter() + duration_s
+    budget = max_requests // clients
+
+    def worker(i: int) -> None:
+        with httpx.Client(timeout=httpx.Timeout(cap_s, connect=5.0)) as client:
+            for _ in range(budget):
+                if time.perf_counter() >= stop_at:
+                    return
+                try:
+                    reply = client.get(url, params=params, headers={"Accept": ACCEPT[kind]})
+                    reply.read()
+                    if reply.status_code == 200:
+                        done[i] += 1
+                    else:
+                        failed[i] += 1
+                except httpx.HTTPError:
+                    failed[i] += 1
+
+    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=duration_s + cap_s + 10)
+    elapsed = time.perf_counter() - started
+    return {"clients": clients, "seconds": round(elapsed, 2), "requests": sum(done),
+            "errors": sum(failed), "rps": sum(done) / elapsed if elapsed else 0.0}
