@@ -53,7 +53,7 @@ class OxigraphServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "OxigraphServer":
+    def start(self) -> OxigraphServer:
         binary = oxigraph_binary()
         if binary is None:
             raise RuntimeError("the oxigraph CLI is not installed (pip install -e '.[test]')")

@@ -297,7 +297,7 @@ def test_concurrent_readers_see_the_old_graph_or_the_new_one_never_a_mix(backend
                 if reader is not writer:
                     reader.close()
                     backend.opened.remove(reader)
-        except BaseException as exc:  # reported by the main thread
+        except Exception as exc:  # noqa: BLE001  (reported by the main thread)
             failures.append(exc)
 
     thread = threading.Thread(target=read)

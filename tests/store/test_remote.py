@@ -79,15 +79,18 @@ def test_an_answer_that_is_not_sparql_results_is_a_store_error(reply):
 
 def test_a_server_error_is_a_store_error_carrying_the_servers_message():
     reply = Reply(status=500, content_type="text/plain", body=b"disk full on node 3")
-    with StubServer(lambda request: reply) as stub:
-        with pytest.raises(StoreError, match=r"HTTP 500\): disk full on node 3"):
-            RemoteStore(stub.url).query("ASK {}", union_default_graph=False)
+    with StubServer(lambda request: reply) as stub, pytest.raises(
+        StoreError, match=r"HTTP 500\): disk full on node 3"
+    ):
+        RemoteStore(stub.url).query("ASK {}", union_default_graph=False)
 
 
 def test_refused_credentials_are_a_store_error_that_says_so():
-    with StubServer(lambda request: Reply(status=401, content_type="text/plain")) as stub:
-        with pytest.raises(StoreError, match="HTTP 401.*check the credentials"):
-            RemoteStore(stub.url).query("ASK {}", union_default_graph=False)
+    refusal = Reply(status=401, content_type="text/plain")
+    with StubServer(lambda request: refusal) as stub, pytest.raises(
+        StoreError, match="HTTP 401.*check the credentials"
+    ):
+        RemoteStore(stub.url).query("ASK {}", union_default_graph=False)
 
 
 def test_a_syntax_error_reported_by_the_server_is_a_query_syntax_error_at_its_position(remote):

@@ -45,8 +45,8 @@ def answers(result) -> object:
         ("SELECT ?s (COUNT(*) AS ?n) WHERE { ?s <http://example.org/p> ?o } GROUP BY ?s",
          {"s": A}),
         ("SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o } ORDER BY ?o LIMIT 1", {"s": A}),
-        ("SELECT ?s ?g WHERE { { SELECT ?s WHERE { ?s <http://example.org/p> ?o } "
-         "GROUP BY ?s HAVING (COUNT(?o) > 1) } GRAPH ?g { ?s ?q ?v } }", {"s": A}),
+        (("SELECT ?s ?g WHERE { { SELECT ?s WHERE { ?s <http://example.org/p> ?o } "
+          "GROUP BY ?s HAVING (COUNT(?o) > 1) } GRAPH ?g { ?s ?q ?v } }"), {"s": A}),
         ("SELECT ?s ?v WHERE { ?s <http://example.org/size> ?v FILTER(?v > 2) }",
          {"v": ox.Literal("5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))}),
         ("ASK { ?s <http://example.org/p> <http://example.org/z> }", {"s": A}),

@@ -199,13 +199,9 @@ class EmbeddedStore:
                     self._store.backup(str(path))
                 else:  # another writer made a newer generation since we opened ours
                     ox.Store.read_only(str(data_dir / GENERATIONS / live)).backup(str(path))
-                store = ox.Store(str(path))
-                apply(store)
-                store.flush()
-                del store
+                _change_copy(path, apply)
             except BaseException as exc:
                 # close the copy before deleting it: the traceback's frames still hold it
-                store = None
                 traceback.clear_frames(exc.__traceback__)
                 shutil.rmtree(path, ignore_errors=True)
                 if isinstance(exc, OSError):
@@ -225,6 +221,16 @@ class EmbeddedStore:
 
     def close(self) -> None:
         self._store = None  # RocksDB releases its lock when the object is dropped
+
+
+def _change_copy(path: Path, apply: Callable[[ox.Store], None]) -> None:
+    """Open the copied generation at `path`, `apply` the change, flush and close it."""
+    store = ox.Store(str(path))
+    try:
+        apply(store)
+        store.flush()
+    finally:
+        del store
 
 
 def _prefixes() -> dict[str, str]:

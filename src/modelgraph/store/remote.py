@@ -31,6 +31,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable, Mapping
+from typing import Self
 from urllib.parse import urlencode
 
 import httpx
@@ -122,7 +123,7 @@ class RemoteStore:
         )
 
     @classmethod
-    def from_env(cls, url: str, environ: Mapping[str, str] | None = None) -> "RemoteStore":
+    def from_env(cls, url: str, environ: Mapping[str, str] | None = None) -> RemoteStore:
         """A RemoteStore configured by ``MODELGRAPH_STORE_*`` variables (docs/remote-stores.md)."""
         env = os.environ if environ is None else environ
 
@@ -162,7 +163,7 @@ class RemoteStore:
     def __repr__(self) -> str:
         return f"RemoteStore({self.url!r})"
 
-    def __enter__(self) -> "RemoteStore":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -183,7 +184,8 @@ class RemoteStore:
 
         Substitutions travel as a trailing VALUES clause (see `sparql_text`); the base IRI as
         a BASE declaration. With `union_default_graph=False` and no explicit dataset, the
-        server's own default graph is queried (which is the union on "native" servers).
+        server's own default graph is queried (an empty one on "native" servers, whose own
+        default graph is the union).
         """
         text = sparql_text.with_values(sparql, substitutions or {})
         base = sparql_text.base_declaration(base_iri)
@@ -300,7 +302,7 @@ class RemoteStore:
                     return
                 except StoreError as exc:
                     # some servers cap one request (Virtuoso: "SQL text ... exceeded");
-                    # a refused request changed nothing, so go graph by graph instead
+                    # going graph by graph rewrites every graph, whatever the refusal left
                     if getattr(exc, "http_status", None) not in _REFUSED_TOO_BIG:
                         raise
                     log.warning("%s; replacing the dataset graph by graph instead", exc)
