@@ -1,0 +1,405 @@
+"""`modelgraph` command line: thin commands over the library.
+
+Exit codes:
+  0  success
+  1  unexpected internal error (a bug: please report it)
+  2  bad input: unreadable page, unknown format, bad RDF or SPARQL, bad option
+  3  SHACL violations: the data was refused (the stored graph is unchanged)
+  4  not found (no such graph)
+  5  store unavailable (not built yet, locked, unreachable)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import pipeline
+from .errors import InputError, ModelgraphError, NotFound, StoreError, ValidationFailed
+from .pages import read_page
+from .store.embedded import ENV_DATA_DIR, EmbeddedStore, default_data_dir
+
+RDF_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+
+DEFAULT_SEEDS = Path("seeds")
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data) if args.data else default_data_dir()
+
+
+def _open(args: argparse.Namespace) -> EmbeddedStore:
+    return EmbeddedStore.open(_data_dir(args), read_only=True)
+
+
+def _write(args: argparse.Namespace, payload: bytes | str) -> None:
+    data = payload.encode() if isinstance(payload, str) else payload
+    if getattr(args, "output", None):
+        Path(args.output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        if not data.endswith(b"\n"):
+            sys.stdout.buffer.write(b"\n")
+        sys.stdout.flush()
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    seeds = Path(args.seeds)
+    data_dir = None if args.dry_run else _data_dir(args)
+    result = pipeline.build(seeds, data_dir)
+    dataset = result.dataset
+    if args.format == "json":
+        _write(args, json.dumps(_build_summary(result), indent=2))
+        return 0
+    width = max(len(s.source_id) for s in dataset.sources)
+    print(f"{'source':<{width}}  {'format':<13} {'claims':>6} {'triples':>7}  site / title")
+    for source in dataset.sources:
+        label = " / ".join(x for x in (source.site, source.title) if x)
+        print(
+            f"{source.source_id:<{width}}  {source.extractor:<13} {source.claims:>6} "
+            f"{source.triples:>7}  {label}"
+        )
+    print(
+        f"{len(dataset.sources)} sources, {len(dataset.quads)} quads (incl. ontology); "
+        f"{len(dataset.report.warnings())} warning(s), {len(dataset.conflicts)} conflict(s)"
+    )
+    if result.data_dir is not None:
+        print(f"stored in {result.data_dir} (generation {result.generation})")
+    else:
+        print("dry run: nothing stored")
+    return 0
+
+
+def _build_summary(result: pipeline.BuildResult) -> dict:
+    dataset = result.dataset
+    return {
+        "sources": [
+            {
+                "source_id": s.source_id,
+                "path": s.path,
+                "format": s.extractor,
+                "claims": s.claims,
+                "triples": s.triples,
+                "site": s.site,
+                "title": s.title,
+            }
+            for s in dataset.sources
+        ],
+        "quads": len(dataset.quads),
+        "warnings": len(dataset.report.warnings()),
+        "conflicts": len(dataset.conflicts),
+        "data_dir": str(result.data_dir) if result.data_dir else None,
+        "generation": result.generation,
+    }
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .rdf import extraction_quads
+
+    page = read_page(args.page)
+    if args.extractor:
+        page = type(page)(page.source_id, page.text, page.path, {"format": args.extractor})
+    extraction = pipeline.extract_page(page)
+    if args.format == "json":
+        _write(args, extraction.model_dump_json(indent=2, exclude_none=True))
+        return 0
+    quads = extraction_quads(extraction, Path(args.page).name)
+    fmt = RDF_FORMATS[args.format]
+    if not fmt.supports_datasets:
+        quads = [quad.triple for quad in quads]
+    _write(args, ox.serialize(quads, format=fmt, prefixes=_prefixes()))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validation import validate_quads, validate_rdf
+
+    if args.file:
+        path = Path(args.file)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from exc
+        fmt = args.input_format or _guess_rdf_format(path)
+        report = validate_rdf(data, fmt, source=str(path))
+    else:
+        store = _open(args)
+        from .conflicts import find_conflicts
+
+        report = validate_quads(
+            store.quads(), extra_issues=pipeline.conflict_issues(find_conflicts(store))
+        )
+    rendered = {
+        "text": report.to_text,
+        "turtle": report.to_turtle,
+        "jsonld": report.to_jsonld,
+        "json": lambda: json.dumps(report.to_json(), indent=2),
+    }[args.format]()
+    _write(args, rendered)
+    return 0 if report.conforms else ValidationFailed.exit_code
+
+
+_SUFFIX_FORMATS = {
+    ".ttl": "turtle",
+    ".trig": "trig",
+    ".nq": "nquads",
+    ".nt": "ntriples",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+    ".rdf": "rdfxml",
+    ".owl": "rdfxml",
+    ".xml": "rdfxml",
+}
+
+
+def _guess_rdf_format(path: Path) -> str:
+    try:
+        return _SUFFIX_FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise InputError(
+            f"cannot tell the RDF format from the file name; use --input-format "
+            f"({', '.join(sorted(set(_SUFFIX_FORMATS.values())))})",
+            source=str(path),
+        ) from None
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    text = _query_text(args)
+    store = _open(args)
+    result = store.query(text)
+    if isinstance(result, ox.QueryBoolean):
+        if args.format in RESULT_FORMATS:
+            _write(args, result.serialize(format=RESULT_FORMATS[args.format]))
+        else:
+            print("true" if bool(result) else "false")
+        return 0
+    if isinstance(result, ox.QueryTriples):
+        fmt = RDF_FORMATS.get(args.format, ox.RdfFormat.TURTLE)
+        _write(args, ox.serialize(list(result), format=fmt, prefixes=_prefixes()))
+        return 0
+    if args.format in RESULT_FORMATS:
+        _write(args, result.serialize(format=RESULT_FORMATS[args.format]))
+        return 0
+    _write(args, _table(result))
+    return 0
+
+
+def _query_text(args: argparse.Namespace) -> str:
+    if args.file:
+        try:
+            return Path(args.file).read_text()
+        except OSError as exc:
+            raise InputError(f"cannot read query: {exc.strerror}", source=args.file) from exc
+    if args.query == "-":
+        return sys.stdin.read()
+    if not args.query:
+        raise InputError("give a SPARQL query, `-` for standard input, or --file")
+    return args.query
+
+
+def _table(solutions: ox.QuerySolutions) -> str:
+    names = [v.value for v in solutions.variables]
+    rows = [[_cell(row[name]) for name in names] for row in solutions]
+    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    out = [line(names), line(["-" * w for w in widths])] + [line(r) for r in rows]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def _cell(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return _shorten(term.value)
+    return term.value
+
+
+def _shorten(iri: str) -> str:
+    for prefix, namespace in _prefixes().items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"
+
+
+def _prefixes() -> dict[str, str]:
+    from .vocab import PREFIXES
+
+    return PREFIXES
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = _open(args)
+    graph = None
+    if args.graph:
+        graph = ox.NamedNode(args.graph)
+        if graph not in store.named_graphs():
+            raise NotFound(f"no graph <{args.graph}> in the store", source=str(_data_dir(args)))
+    _write(args, store.dump(RDF_FORMATS[args.format], graph))
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    from .conflicts import find_conflicts
+
+    conflicts = find_conflicts(_open(args))
+    if args.format == "json":
+        _write(args, json.dumps([c.to_dict() for c in conflicts], indent=2))
+        return 0
+    if not conflicts:
+        print("no conflicts: every source agrees (allowing for rounding)")
+        return 0
+    for conflict in conflicts:
+        print(f"{_shorten(conflict.subject)}  {_shorten(conflict.property)}")
+        for value in conflict.values:
+            print(f"    {value.value:<14} {', '.join(value.sources)}")
+    print(f"{len(conflicts)} conflict(s)")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the store; build it from the seed pages first if it was never built."""
+    from .settings import Settings
+    from .store.embedded import current_generation
+    from .web.serve import run
+
+    overrides = {k: v for k, v in {
+        "host": args.host, "port": args.port, "data_dir": args.data, "seeds_dir": args.seeds,
+        "query_timeout_s": args.timeout, "workers": args.workers,
+    }.items() if v is not None}
+    settings = Settings(**overrides)
+    if current_generation(Path(settings.data_dir)) is None:
+        if args.no_build:
+            raise StoreError(f"no graph in {settings.data_dir}; run `modelgraph build`",
+                             source=str(settings.data_dir))
+        print(f"no graph in {settings.data_dir} yet: building it from {settings.seeds_dir}",
+              file=sys.stderr)
+        result = pipeline.build(Path(settings.seeds_dir), Path(settings.data_dir))
+        print(f"built {len(result.dataset.sources)} sources, {len(result.dataset.quads)} quads",
+              file=sys.stderr)
+    run(settings)
+    return 0
+
+
+# -- parser --------------------------------------------------------------------------------
+
+
+def _add_data(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        help=f"data directory (default: ${ENV_DATA_DIR}, else ~/.local/share/modelgraph)",
+    )
+
+
+def _add_output(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE, not stdout")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="modelgraph",
+        description="Knowledge graph of AI model facts: build, validate, query, export.",
+        epilog=__doc__.split("\n", 2)[2],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, func: Callable, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("build", cmd_build, "extract pages, validate, and store the graph atomically")
+    p.add_argument("--seeds", default=str(DEFAULT_SEEDS), metavar="DIR",
+                   help="folder of pages (default: ./seeds)")
+    p.add_argument("--dry-run", action="store_true", help="build and validate, store nothing")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    _add_data(p)
+    _add_output(p)
+
+    p = command("extract", cmd_extract, "show one page's claims or quads (for curators)")
+    p.add_argument("page", metavar="PAGE")
+    p.add_argument("--format", choices=["turtle", "trig", "nquads", "json"], default="turtle")
+    p.add_argument("--extractor", metavar="NAME", help="force a page format instead of detecting")
+    _add_output(p)
+
+    p = command("validate", cmd_validate,
+                "SHACL-validate an RDF file, or the stored graph; exit 3 on violations")
+    p.add_argument("file", nargs="?", metavar="FILE")
+    p.add_argument("--input-format", choices=sorted(set(_SUFFIX_FORMATS.values())))
+    p.add_argument("--format", choices=["text", "turtle", "jsonld", "json"], default="text")
+    _add_data(p)
+    _add_output(p)
+
+    p = command("query", cmd_query, "run a SPARQL query against the stored graph")
+    p.add_argument("query", nargs="?", metavar="SPARQL", help="query text, or - for stdin")
+    p.add_argument("--file", "-f", metavar="FILE", help="read the query from FILE")
+    p.add_argument("--format", choices=["table", *RESULT_FORMATS, *RDF_FORMATS], default="table")
+    _add_data(p)
+    _add_output(p)
+
+    p = command("export", cmd_export, "serialise the whole dataset or one named graph")
+    p.add_argument("--format", choices=list(RDF_FORMATS), default="trig")
+    p.add_argument("--graph", metavar="IRI", help="only this named graph")
+    _add_data(p)
+    _add_output(p)
+
+    p = command("serve", cmd_serve,
+                "serve SPARQL, the helper views and the UI (builds from seeds on first start)")
+    p.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="TCP port (default 8000)")
+    p.add_argument("--seeds", metavar="DIR", help="pages to build from when there is no graph")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help="per-query time limit")
+    p.add_argument("--workers", type=int, help="query worker processes")
+    p.add_argument("--no-build", action="store_true", help="fail instead of building")
+    _add_data(p)
+
+    p = command("conflicts", cmd_conflicts, "list facts on which sources disagree")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    _add_data(p)
+    _add_output(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ValidationFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        if exc.report is not None:
+            print(exc.report.to_text(), file=sys.stderr)
+        return exc.exit_code
+    except ModelgraphError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,179 @@
+"""JSON-LD for integrations, and dataset serialisations. No HTTP here.
+
+* `context()`: the published, versioned ``@context`` (ontology/context.jsonld in the repo,
+  ``/context.jsonld`` on the service). Generated from the ontology so it cannot drift: object
+  properties are ``@id``-typed, decimals are ``xsd:decimal`` strings (exact, never rounded
+  through a float), integers and booleans are plain JSON.
+* `model_document(...)`: one model framed as a nested document that reads as plain JSON.
+* `view_jsonld(...)`: any helper view's JSON, made JSON-LD by a view vocabulary context.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .resources import ontology_path
+from .vocab import DCTERMS, ID, MG, OWL, PREFIXES, RDF, RDFS, SCHEMA, SOURCE, XSD
+
+CONTEXT_VERSION = "1.0"
+CONTEXT_FILE = "context.jsonld"
+VIEW_VOCAB = "https://w3id.org/modelgraph/view#"
+
+
+def context_path() -> Path:
+    return ontology_path().parent / CONTEXT_FILE
+
+
+@cache
+def _ontology_terms() -> dict[str, tuple[str, str | None]]:
+    """mg: local name -> (kind, range IRI) from the ontology file."""
+    quads = list(ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE))
+    kinds: dict[str, str] = {}
+    ranges: dict[str, str] = {}
+    for t in quads:
+        if not isinstance(t.subject, ox.NamedNode) or not t.subject.value.startswith(MG.iri):
+            continue
+        name = t.subject.value[len(MG.iri):]
+        if t.predicate == RDF.type and t.object in (OWL.ObjectProperty, OWL.DatatypeProperty,
+                                                     OWL.Class):
+            kinds.setdefault(name, t.object.value.rsplit("#", 1)[1])
+        elif t.predicate == RDFS.range and isinstance(t.object, ox.NamedNode):
+            ranges[name] = t.object.value
+    return {name: (kind, ranges.get(name)) for name, kind in kinds.items()}
+
+
+def build_context() -> dict:
+    """The @context document, derived from the ontology."""
+    terms: dict[str, object] = {
+        "@version": 1.1,
+        **{prefix: iri for prefix, iri in PREFIXES.items() if prefix not in ("sh",)},
+        "id": "@id",
+        "type": "@type",
+        "label": {"@id": RDFS.label.value},
+        "description": {"@id": DCTERMS.description.value},
+        "title": {"@id": DCTERMS.title.value},
+        "date": {"@id": DCTERMS.date.value},
+        "url": {"@id": SCHEMA.url.value, "@type": "@id"},
+        "priceCurrency": {"@id": SCHEMA.priceCurrency.value},
+    }
+    for name, (kind, rng) in sorted(_ontology_terms().items()):
+        iri = MG.iri + name
+        if kind == "Class":
+            terms[name] = iri
+        elif kind == "ObjectProperty":
+            terms[name] = {"@id": iri, "@type": "@id"}
+        elif rng == XSD.decimal.value:
+            terms[name] = {"@id": iri, "@type": XSD.decimal.value}
+        else:
+            terms[name] = {"@id": iri}
+    return {
+        "@context": terms,
+        "_comment": f"modelgraph JSON-LD context, version {CONTEXT_VERSION}; generated from "
+                    "the ontology (modelgraph.exports.build_context).",
+    }
+
+
+def context() -> dict:
+    """The published context (the committed file; a test keeps it equal to build_context)."""
+    return json.loads(context_path().read_text())
+
+
+def view_jsonld(view: dict) -> dict:
+    """A view's JSON as JSON-LD: keys map into the view vocabulary, `iri` keys become @id.
+
+    The shapes stay exactly those of the JSON view, so a client can switch formats freely.
+    """
+    ctx = {
+        "@vocab": VIEW_VOCAB,
+        "iri": "@id",
+        "id": VIEW_VOCAB + "id",
+        "sources": {"@id": VIEW_VOCAB + "sources", "@container": "@set"},
+    }
+    return {"@context": ctx, **view}
+
+
+def model_document(store, model_iri: ox.NamedNode, context_url: str | None = None) -> dict:
+    """One model as a framed, plain-JSON-friendly document (SPARQL only, so any store works).
+
+    Top level: the model's own properties (union of all sources; single values unwrapped,
+    several values as lists); linked entities as {id, label}; its offers, benchmark results,
+    lifecycle events and assessments embedded; `statedBy` lists the sources.
+    """
+    from . import queries
+
+    def run(name: str, **params) -> list:
+        return list(store.query(queries.get(name).bind(params)))
+
+    records = [row["record"] for row in run("linked_records", model=model_iri)]
+    nodes: dict[str, dict] = {}
+    sources: set[str] = set()
+    for row in run("describe", nodes=[model_iri, *records]):
+        node = nodes.setdefault(row["s"].value, {"id": row["s"].value})
+        value = _value(row["o"], row["oLabel"])
+        values = node.setdefault(_key(row["p"]), [])
+        linked = value.get("id") if isinstance(value, dict) else None
+        if linked and any(isinstance(v, dict) and v.get("id") == linked for v in values):
+            continue  # one entry per linked entity, whichever of its labels came first
+        if value not in values:
+            values.append(value)
+        if row["s"] == model_iri:
+            sources.add(row["g"].value[len(SOURCE):])
+    if model_iri.value not in nodes:
+        return {}
+    framed = {iri: _unwrap(node) for iri, node in nodes.items()}
+    doc = framed.pop(model_iri.value)
+    buckets = {"Offer": "offers", "BenchmarkResult": "benchmarkResults",
+               "LifecycleEvent": "lifecycleEvents", "Assessment": "assessments"}
+    for iri in sorted(framed):
+        node = framed[iri]
+        node.pop("model", None)
+        kind = next((buckets[t] for t in node.get("type", []) if t in buckets), None)
+        if kind:
+            doc.setdefault(kind, []).append(node)
+    doc["statedBy"] = sorted(sources)
+    ctx: object = context_url or context()["@context"]
+    reverse = {kind: {"@reverse": MG.model.value} for kind in buckets.values()}
+    return {"@context": [ctx, {"statedBy": {"@id": VIEW_VOCAB + "statedBy"}, **reverse}],
+            **doc}
+
+
+def _unwrap(node: dict) -> dict:
+    """Single values as plain values, several as lists; `type` always a list."""
+    return {k: v if k == "id" or k == "type" or len(v) > 1 else v[0] for k, v in node.items()}
+
+
+def _key(predicate: ox.NamedNode) -> str:
+    iri = predicate.value
+    if iri == RDF.type.value:
+        return "type"
+    if iri.startswith(MG.iri):
+        return iri[len(MG.iri):]
+    for name, term in (("label", RDFS.label), ("description", DCTERMS.description),
+                       ("title", DCTERMS.title), ("date", DCTERMS.date), ("url", SCHEMA.url),
+                       ("priceCurrency", SCHEMA.priceCurrency)):
+        if iri == term.value:
+            return name
+    return iri
+
+
+def _value(term, label=None):
+    if isinstance(term, ox.NamedNode):
+        if term.value.startswith(MG.iri):
+            return term.value[len(MG.iri):]
+        if term.value.startswith(ID) and label is not None:
+            return {"id": term.value, "label": label.value}
+        return term.value
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype == XSD.integer.value:
+            return int(term.value)
+        if datatype == XSD.boolean.value:
+            return term.value == "true"
+        if datatype in (XSD.date.value, XSD.gYearMonth.value, XSD.gYear.value):
+            return {"@value": term.value, "@type": datatype}
+        return term.value  # decimals stay exact strings; the context types them
+    return str(term)

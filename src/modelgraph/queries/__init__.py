@@ -1,0 +1,196 @@
+"""Canned SPARQL queries: data, not code. Each `NAME.rq` file starts with a header::
+
+    # title: Price ladder
+    # description: Every host's offer for a model …
+    # param: model iri required — the model (its IRI)
+    # param: vendor=?vendor_param iri — only this vendor
+
+A parameter `name` binds the SPARQL variable `?name` (or the one after `=`). Values are bound
+through a ``VALUES`` block that replaces the ``#PARAMETERS`` line, each value written as an
+RDF term by pyoxigraph (N-Triples syntax, so no user text is ever spliced into the query
+unescaped). A ``VALUES`` block rather than pyoxigraph's `substitutions` because those only
+reach projected variables, and because it works the same against a remote SPARQL server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from importlib import resources
+
+from pyoxigraph import Literal, NamedNode
+
+from ..errors import InputError
+from ..vocab import ID, XSD, sparql_prefixes
+
+PARAM_KINDS = ("iri", "iris", "string", "integer", "decimal", "date")
+_PARAM_LINE = re.compile(
+    r"^# param: (?P<name>\w+)(?:=\?(?P<var>\w+))? (?P<kind>\w+)(?P<required> required)?"
+    r"(?: — (?P<help>.*))?$"
+)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    kind: str
+    variable: str
+    required: bool = False
+    description: str = ""
+
+    def term(self, raw) -> NamedNode | Literal:
+        """The RDF term for a raw value (str from a URL, or a Python value)."""
+        text = str(raw).strip()
+        try:
+            if self.kind == "iri":
+                return raw if isinstance(raw, NamedNode) else NamedNode(text)
+            if self.kind == "integer":
+                return Literal(str(int(text)), datatype=XSD.integer)
+            if self.kind == "decimal":
+                return Literal(format(Decimal(text), "f"), datatype=XSD.decimal)
+            if self.kind == "date":
+                return Literal(dt.date.fromisoformat(text).isoformat(), datatype=XSD.date)
+        except (ValueError, InvalidOperation):
+            raise InputError(
+                f"parameter {self.name!r} must be {_KIND_HELP[self.kind]}, got {text!r}",
+                field=self.name,
+            ) from None
+        return Literal(text)
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "type": self.kind,
+            "variable": f"?{self.variable}",
+            "required": self.required,
+            "description": self.description,
+        }
+
+
+_KIND_HELP = {
+    "iri": "an IRI",
+    "integer": "a whole number",
+    "decimal": "a number",
+    "date": "a date YYYY-MM-DD",
+    "string": "text",
+    "iris": "a list of IRIs",
+}
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    name: str
+    title: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    text: str = field(repr=False)
+
+    def bind(self, values: dict | None = None, *, limit: int | None = None,
+             offset: int | None = None) -> str:
+        """The runnable query: prefixes plus a VALUES block for the given parameters, and
+        optional LIMIT/OFFSET (validated integers, for paging)."""
+        values = {k: v for k, v in (values or {}).items() if v is not None and v != ""}
+        unknown = set(values) - {p.name for p in self.parameters}
+        if unknown:
+            raise InputError(f"unknown parameter(s) {sorted(unknown)} for query {self.name!r}")
+        for parameter in self.parameters:
+            if parameter.required and parameter.name not in values:
+                raise InputError(
+                    f"query {self.name!r} needs parameter {parameter.name!r}",
+                    field=parameter.name,
+                )
+        blocks = []
+        scalars = [p for p in self.parameters if p.kind != "iris"]
+        if scalars:
+            variables = " ".join(f"?{p.variable}" for p in scalars)
+            terms = " ".join(
+                str(p.term(values[p.name])) if p.name in values else "UNDEF" for p in scalars
+            )
+            blocks.append(f"VALUES ({variables}) {{ ({terms}) }}")
+        for p in self.parameters:
+            if p.kind == "iris" and p.name in values:
+                terms = " ".join(str(_iri(p, v)) for v in values[p.name])
+                blocks.append(f"VALUES ?{p.variable} {{ {terms} }}")
+        text = sparql_prefixes() + self.text.replace("#PARAMETERS", "\n  ".join(blocks))
+        for keyword, number in (("LIMIT", limit), ("OFFSET", offset)):
+            if number is not None:
+                text += f"{keyword} {int(number)}\n"
+        return text
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "parameters": [p.to_dict() for p in self.parameters],
+            "sparql": sparql_prefixes() + self.text,
+        }
+
+
+def _iri(parameter: Parameter, value) -> NamedNode:
+    return value if isinstance(value, NamedNode) else Parameter(
+        parameter.name, "iri", parameter.variable
+    ).term(value)
+
+
+def parse_query_file(name: str, source: str) -> CannedQuery:
+    header: dict[str, str] = {}
+    parameters = []
+    body_lines = []
+    in_header = True
+    for line in source.splitlines():
+        if in_header and line.startswith("# param:"):
+            match = _PARAM_LINE.match(line)
+            if not match or match["kind"] not in PARAM_KINDS:
+                raise ValueError(f"{name}.rq: bad parameter line {line!r}")
+            parameters.append(
+                Parameter(
+                    name=match["name"],
+                    kind=match["kind"],
+                    variable=match["var"] or match["name"],
+                    required=bool(match["required"]),
+                    description=match["help"] or "",
+                )
+            )
+        elif in_header and re.match(r"^# (\w+): ", line):
+            key, _, value = line[2:].partition(": ")
+            header[key] = value
+        else:
+            in_header = False
+            body_lines.append(line)
+    if "title" not in header:
+        raise ValueError(f"{name}.rq: missing '# title:' header")
+    return CannedQuery(
+        name=name,
+        title=header["title"],
+        description=header.get("description", ""),
+        parameters=tuple(parameters),
+        text="\n".join(body_lines).strip() + "\n",
+    )
+
+
+@cache
+def canned_queries() -> dict[str, CannedQuery]:
+    found = {}
+    for entry in sorted(resources.files(__package__).iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            name = entry.name[:-3]
+            found[name] = parse_query_file(name, entry.read_text())
+    return found
+
+
+def get(name: str) -> CannedQuery:
+    try:
+        return canned_queries()[name]
+    except KeyError:
+        raise InputError(f"no canned query named {name!r}") from None
+
+
+def entity_iri(kind: str, slug: str) -> NamedNode:
+    """The IRI of an entity from the short id used in URLs: ("model", "gpt-4o-mini")."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*", slug):
+        raise InputError(f"not a valid {kind} id: {slug!r}", field="id")
+    return NamedNode(f"{ID}{kind}/{slug}")

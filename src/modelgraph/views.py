@@ -1,0 +1,779 @@
+"""Helper views: named canned queries + bound parameters -> shaped, source-cited results.
+
+No HTTP here. Every view returns a `ViewResult` whose `queries` lists the SPARQL it ran
+(with parameters bound), so users can learn from it and adapt it, as with Datasette's
+canned queries. Each fact carries the ids of the sources that state it; a fact whose
+sources are all older than `stale_after_days` is marked stale; a number nobody states is
+``None`` ("unknown"), never 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pyoxigraph import BlankNode, Literal, NamedNode
+
+from . import queries
+from .conflicts import find_conflicts, values_agree
+from .errors import InputError, NotFound
+from .queries import entity_iri
+from .vocab import MG, SOURCE, XSD
+
+DEFAULT_STALE_AFTER_DAYS = 180
+MODEL_SORTS = {  # `sort=name` ascending, `sort=-name` descending; unknowns always last
+    "name": "label",
+    "released": "released",
+    "context": "context",
+    "input_price": "inputPrice",
+    "output_price": "outputPrice",
+}
+
+
+@dataclass
+class ViewContext:
+    """What every view needs besides its parameters."""
+
+    store: Any
+    stale_after_days: int = DEFAULT_STALE_AFTER_DAYS
+    today: dt.date = field(default_factory=dt.date.today)
+    _sources: dict | None = None
+
+    def sources(self) -> dict[str, dict]:
+        if self._sources is None:
+            self._sources = {s["id"]: s for s in _source_rows(self)}
+        return self._sources
+
+    def cite(self, source_ids) -> dict:
+        """`sources` plus `stale` when every source is older than the threshold."""
+        ids = sorted(set(source_ids))
+        known = [self.sources().get(s) for s in ids]
+        stale = bool(known) and all(s is not None and s["stale"] for s in known)
+        return {"sources": ids, "stale": stale}
+
+
+@dataclass
+class ViewResult:
+    view: str
+    title: str
+    data: Any
+    queries: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"view": self.view, "title": self.title, "data": self.data,
+                "queries": self.queries}
+
+
+class _Runner:
+    """Runs canned queries for one view and remembers them for the response."""
+
+    def __init__(self, ctx: ViewContext) -> None:
+        self.ctx = ctx
+        self.executed: list[dict] = []
+
+    def rows(self, name: str, *, limit: int | None = None, offset: int | None = None,
+             **params) -> list[dict]:
+        canned = queries.get(name)
+        text = canned.bind(params, limit=limit, offset=offset)
+        self.executed.append({
+            "name": name,
+            "title": canned.title,
+            "description": canned.description,
+            "parameters": {k: _param_repr(v) for k, v in params.items() if v is not None},
+            "sparql": text,
+        })
+        solutions = self.ctx.store.query(text)
+        names = [v.value for v in solutions.variables]
+        return [{n: row[n] for n in names} for row in solutions]
+
+
+def _param_repr(value):
+    if isinstance(value, (list, tuple)):
+        return [_param_repr(v) for v in value]
+    return value.value if isinstance(value, NamedNode) else str(value)
+
+
+# -- term helpers --------------------------------------------------------------------------
+
+_INTEGER_TYPES = {XSD.integer.value, XSD.nonNegativeInteger.value, XSD.int.value, XSD.long.value}
+
+
+def py(term) -> Any:
+    """An RDF term as a plain JSON-friendly value (IRIs as strings, numbers as numbers)."""
+    if term is None:
+        return None
+    if isinstance(term, (NamedNode, BlankNode)):
+        return term.value
+    if isinstance(term, Literal):
+        datatype = term.datatype.value
+        if datatype in _INTEGER_TYPES:
+            return int(term.value)
+        if datatype in (XSD.decimal.value, XSD.double.value, XSD.float.value):
+            return float(Decimal(term.value))
+        if datatype == XSD.boolean.value:
+            return term.value == "true"
+        return term.value
+    return str(term)
+
+
+def source_id(graph) -> str | None:
+    if isinstance(graph, NamedNode) and graph.value.startswith(SOURCE):
+        return graph.value[len(SOURCE):]
+    return None
+
+
+def short_id(iri: str) -> str:
+    """`…/id/model/gpt-4o-mini` -> `gpt-4o-mini` (the id used in URLs)."""
+    return iri.split("/id/", 1)[1].split("/", 1)[1] if "/id/" in iri else iri
+
+
+def local_name(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _cited_values(ctx: ViewContext, pairs) -> list[dict]:
+    """[(term, graph)] -> [{value, sources, stale}] with one entry per distinct value."""
+    grouped: dict = {}
+    for term, graph in pairs:
+        if term is None:
+            continue
+        sid = source_id(graph)
+        grouped.setdefault(term, set())
+        if sid:
+            grouped[term].add(sid)
+    return [{"value": py(term), **ctx.cite(ids)} for term, ids in grouped.items()]
+
+
+def model_iri(model_id: str) -> NamedNode:
+    return entity_iri("model", model_id)
+
+
+# -- sources -------------------------------------------------------------------------------
+
+
+def _source_rows(ctx: ViewContext, runner: _Runner | None = None) -> list[dict]:
+    runner = runner or _Runner(ctx)
+    out = []
+    for row in runner.rows("sources"):
+        dates = {k: py(row[k]) for k in ("researched", "verified", "refreshed", "updated")}
+        stated = [d for d in dates.values() if d]
+        newest = max(stated, key=_date_key) if stated else None
+        age = (ctx.today - _date_key(newest)).days if newest else None
+        out.append({
+            "id": source_id(row["source"]),
+            "iri": row["source"].value,
+            "title": py(row["title"]),
+            "site": py(row["site"]),
+            "page_kind": py(row["pageKind"]),
+            "url": py(row["url"]),
+            **dates,
+            "stated_date": newest,
+            "age_days": age,
+            "stale": age is None or age > ctx.stale_after_days,
+            "seed_file": py(row["seedFile"]),
+            "extractor": py(row["extractor"]),
+            "triples": py(row["triples"]),
+        })
+    return out
+
+
+def _date_key(value: str) -> dt.date:
+    """A stated date of any precision as the last day it can mean (kind to its age)."""
+    parts = [int(p) for p in str(value).split("-")]
+    if len(parts) == 3:
+        return dt.date(*parts)
+    if len(parts) == 2:
+        year, month = parts
+        return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return dt.date(parts[0], 12, 31)
+
+
+def sources_view(ctx: ViewContext) -> ViewResult:
+    runner = _Runner(ctx)
+    rows = _source_rows(ctx, runner)
+    return ViewResult("sources", "Sources", rows, runner.executed)
+
+
+def source_view(ctx: ViewContext, sid: str, limit: int = 500, offset: int = 0) -> ViewResult:
+    runner = _Runner(ctx)
+    match = [s for s in _source_rows(ctx, runner) if s["id"] == sid]
+    if not match:
+        raise NotFound(f"no source {sid!r}", field="id")
+    if not 1 <= limit <= 10_000 or offset < 0:
+        raise InputError("limit must be 1..10000 and offset >= 0", field="limit")
+    rows = runner.rows("source_triples", graph=NamedNode(SOURCE + sid), limit=limit,
+                       offset=offset)
+    triples = [
+        {"subject": r["s"].value, "predicate": r["p"].value, "object": py(r["o"]),
+         "object_is_iri": isinstance(r["o"], NamedNode)}
+        for r in rows
+    ]
+    data = dict(match[0], triples_total=match[0]["triples"], offset=offset, limit=limit,
+                triples_page=triples)
+    return ViewResult("source", f"Source {sid}", data, runner.executed)
+
+
+# -- models --------------------------------------------------------------------------------
+
+
+def models_view(
+    ctx: ViewContext,
+    *,
+    filters: dict | None = None,
+    sort: str = "name",
+    limit: int = 50,
+    offset: int = 0,
+) -> ViewResult:
+    if sort.lstrip("-") not in MODEL_SORTS:
+        raise InputError(f"sort must be one of {sorted(MODEL_SORTS)} (prefix - to reverse)",
+                         field="sort")
+    if not 1 <= limit <= 1000 or offset < 0:
+        raise InputError("limit must be 1..1000 and offset >= 0", field="limit")
+    params = dict(filters or {})
+    for key, kind in (("vendor", "vendor"), ("family", "family"), ("modality", "modality"),
+                      ("capability", "capability")):
+        if params.get(key) and not str(params[key]).startswith("http"):
+            params[key] = entity_iri(kind, str(params[key]))
+    runner = _Runner(ctx)
+    rows = runner.rows("models", **params)
+    key, descending = MODEL_SORTS[sort.lstrip("-")], sort.startswith("-")
+    present = [r for r in rows if r[key] is not None]
+    missing = [r for r in rows if r[key] is None]  # unknowns last, whatever the order
+    present.sort(key=lambda r: _sort_key(py(r[key])), reverse=descending)
+    ordered = present + sorted(missing, key=lambda r: r["model"].value)
+    items = [
+        {
+            "id": short_id(r["model"].value),
+            "iri": r["model"].value,
+            "label": py(r["label"]) or short_id(r["model"].value),
+            "vendor": py(r["vendorLabel"]) or (short_id(py(r["vendor"])) if r["vendor"] else None),
+            "family": py(r["familyLabel"]),
+            "released": py(r["released"]),
+            "context_window": py(r["context"]),
+            "cheapest_input_price": py(r["inputPrice"]),
+            "cheapest_output_price": py(r["outputPrice"]),
+        }
+        for r in ordered[offset:offset + limit]
+    ]
+    data = {"total": len(rows), "limit": limit, "offset": offset, "sort": sort, "items": items}
+    return ViewResult("models", "Models", data, runner.executed)
+
+
+def _sort_key(value):
+    return (0, value.casefold()) if isinstance(value, str) else (1, value)
+
+
+def model_view(ctx: ViewContext, model_id: str) -> ViewResult:
+    """Everything known about a model: each property's values with their sources; conflicts
+    marked; offers, benchmark results and lifecycle events alongside."""
+    iri = model_iri(model_id)
+    runner = _Runner(ctx)
+    rows = runner.rows("model_facts", model=iri)
+    if not rows:
+        raise NotFound(f"no model {model_id!r} in the graph", field="id")
+    by_property: dict[str, dict] = defaultdict(dict)
+    labels: dict = {}
+    for row in rows:
+        by_property[row["p"].value].setdefault(row["o"], set())
+        sid = source_id(row["g"])
+        if sid:
+            by_property[row["p"].value][row["o"]].add(sid)
+        if row["oLabel"] is not None:
+            labels[row["o"]] = py(row["oLabel"])
+    conflicted = {c.property for c in find_conflicts(ctx.store, subject=iri)}
+    facts = []
+    for prop in sorted(by_property):
+        values = [
+            {"value": py(term), **({"label": labels[term]} if term in labels else {}),
+             **ctx.cite(ids)}
+            for term, ids in by_property[prop].items()
+        ]
+        values.sort(key=lambda v: str(v["value"]))
+        facts.append({"property": prop, "name": local_name(prop), "values": values,
+                      "conflict": prop in conflicted})
+    label_values = next((f["values"] for f in facts if f["name"] == "label"), [])
+    data = {
+        "id": model_id,
+        "iri": iri.value,
+        "label": label_values[0]["value"] if label_values else model_id,
+        "facts": facts,
+        "conflicts": sorted(local_name(p) for p in conflicted),
+        "offers": offers_view(ctx, model_id, runner=runner).data["offers"],
+        "benchmarks": _benchmark_rows(ctx, runner, model=iri),
+    }
+    return ViewResult("model", f"Model {data['label']}", data, runner.executed)
+
+
+# -- offers --------------------------------------------------------------------------------
+
+_OFFER_FIELDS = {
+    "inputPrice": "input_price",
+    "outputPrice": "output_price",
+    "cachedInputPrice": "cached_input_price",
+    "cacheWritePrice": "cache_write_price",
+    "batchDiscount": "batch_discount_percent",
+    "contextWindow": "context_window",
+    "maxOutputTokens": "max_output_tokens",
+    "availability": "availability",
+}
+
+
+def offers_view(ctx: ViewContext, model_id: str, runner: _Runner | None = None) -> ViewResult:
+    iri = model_iri(model_id)
+    own_runner = runner is None
+    runner = runner or _Runner(ctx)
+    rows = runner.rows("offers", model=iri)
+    if own_runner and not rows:
+        _require_model(ctx, iri, model_id)
+    offers: dict[str, dict] = {}
+    pairs: dict[tuple[str, str], list] = defaultdict(list)
+    for row in rows:
+        offer = offers.setdefault(row["offer"].value, {
+            "iri": row["offer"].value,
+            "host": short_id(row["host"].value),
+            "host_label": py(row["hostLabel"]),
+            "host_kind": py(row["hostKind"]),
+            "model": short_id(row["offeredModel"].value),
+            "endpoint": py(row["endpoint"]),
+        })
+        if row["property"] is not None:
+            pairs[(offer["iri"], local_name(row["property"].value))].append(
+                (row["value"], row["g"]))
+    for offer in offers.values():
+        for prop, name in _OFFER_FIELDS.items():
+            values = _cited_values(ctx, pairs.get((offer["iri"], prop), []))
+            offer[name] = sorted(values, key=lambda v: str(v["value"])) or None
+    ladder = sorted(offers.values(), key=lambda o: (_cheapest(o["input_price"]),
+                                                    _cheapest(o["output_price"]), o["host"]))
+    return ViewResult("offers", f"Price ladder for {model_id}", {"model": model_id,
+                                                               "offers": ladder},
+                      runner.executed)
+
+
+def _cheapest(values) -> float:
+    numbers = [v["value"] for v in values or [] if isinstance(v["value"], (int, float))]
+    return min(numbers) if numbers else float("inf")
+
+
+def _require_model(ctx: ViewContext, iri: NamedNode, model_id: str) -> None:
+    if not bool(ctx.store.query(f"ASK {{ {iri} ?p ?o }}")):
+        raise NotFound(f"no model {model_id!r} in the graph", field="id")
+
+
+# -- benchmarks ----------------------------------------------------------------------------
+
+
+def _benchmark_rows(ctx: ViewContext, runner: _Runner, **params) -> list[dict]:
+    grouped: dict[str, dict] = {}
+    pairs = defaultdict(list)
+    for row in runner.rows("benchmark_results", **params):
+        key = row["result"].value
+        grouped.setdefault(key, {
+            "result": key,
+            "model": short_id(row["model"].value),
+            "model_label": py(row["modelLabel"]),
+            "benchmark": short_id(row["benchmark"].value),
+            "benchmark_label": py(row["benchmarkLabel"]),
+            "unit": py(row["unit"]),
+            "version": py(row["version"]),
+            "date": py(row["date"]),
+            "reported_by": py(row["reportedBy"]),
+        })
+        pairs[key].append((row["score"], row["g"]))
+    for key, item in grouped.items():
+        item["score"] = _cited_values(ctx, pairs[key])
+    return sorted(grouped.values(), key=lambda r: (r["benchmark"], r["model"]))
+
+
+def benchmarks_view(ctx: ViewContext) -> ViewResult:
+    runner = _Runner(ctx)
+    items = [
+        {"id": short_id(r["benchmark"].value), "iri": r["benchmark"].value,
+         "label": py(r["label"]), "url": py(r["url"]), "models": py(r["models"])}
+        for r in runner.rows("benchmarks")
+    ]
+    return ViewResult("benchmarks", "Benchmarks", items, runner.executed)
+
+
+def benchmark_view(ctx: ViewContext, benchmark_id: str) -> ViewResult:
+    iri = entity_iri("benchmark", benchmark_id)
+    runner = _Runner(ctx)
+    results = _benchmark_rows(ctx, runner, benchmark=iri)
+    if not results and not bool(ctx.store.query(f"ASK {{ {iri} ?p ?o }}")):
+        raise NotFound(f"no benchmark {benchmark_id!r} in the graph", field="id")
+    return ViewResult("benchmark", f"Benchmark {benchmark_id}",
+                      {"benchmark": benchmark_id, "results": results}, runner.executed)
+
+
+# -- lineage -------------------------------------------------------------------------------
+
+
+def lineage_view(ctx: ViewContext, model_id: str) -> ViewResult:
+    """Family, transitive predecessors/successors, replacements, snapshots, variants; plus a
+    tree (root -> relation -> node -> …) built from the direct edges among them."""
+    iri = model_iri(model_id)
+    _require_model(ctx, iri, model_id)
+    runner = _Runner(ctx)
+    relatives: dict[tuple[str, str], dict] = {}
+    for row in runner.rows("lineage", model=iri):
+        key = (py(row["relation"]), row["other"].value)
+        entry = relatives.setdefault(key, {
+            "relation": key[0], "id": short_id(key[1]), "iri": key[1],
+            "label": py(row["otherLabel"]), "released": py(row["released"]), "_sources": set()})
+        sid = source_id(row["g"])
+        if sid:
+            entry["_sources"].add(sid)
+    groups: dict[str, list] = defaultdict(list)
+    for entry in relatives.values():
+        sources = entry.pop("_sources")
+        entry.update(ctx.cite(sources), direct=bool(sources))
+        groups[entry["relation"]].append(entry)
+    for items in groups.values():
+        items.sort(key=lambda e: (str(e["released"] or "9999"), e["id"]))
+    nodes = {iri.value} | {key[1] for key in relatives if key[0] != "family"}
+    edges = []
+    for row in runner.rows("lineage_edges", models=sorted(NamedNode(n) for n in nodes)):
+        edges.append((row["from"].value, py(row["relation"]), row["to"].value,
+                      source_id(row["g"])))
+    data = {
+        "model": model_id,
+        "iri": iri.value,
+        "family": groups.pop("family", []),
+        "predecessors": groups.pop("predecessor", []),
+        "successors": groups.pop("successor", []),
+        "recommended_replacements": groups.pop("recommended replacement", []),
+        "replacement_for": groups.pop("replacement for", []),
+        "snapshots": groups.pop("snapshot", []),
+        "snapshot_of": groups.pop("snapshot of", []),
+        "variants": groups.pop("variant", []),
+        "tree": _tree(iri.value, edges, relatives, ctx),
+        "edges": _edge_list(edges, ctx),
+    }
+    return ViewResult("lineage", f"Lineage of {model_id}", data, runner.executed)
+
+
+def _edge_list(edges, ctx: ViewContext) -> list[dict]:
+    grouped: dict[tuple, set] = defaultdict(set)
+    for start, relation, end, sid in edges:
+        grouped[(start, relation, end)].add(sid)
+    return [{"from": short_id(a), "relation": r, "to": short_id(b),
+             **ctx.cite(s for s in sids if s)}
+            for (a, r, b), sids in sorted(grouped.items())]
+
+
+def _tree(root: str, edges, relatives, ctx: ViewContext, _seen: frozenset = frozenset()) -> dict:
+    labels = {key[1]: entry.get("label") for key, entry in relatives.items()}
+    children = defaultdict(set)
+    for start, relation, end, sid in edges:
+        if start == root and end not in _seen and end != root:
+            children[(relation, end)].add(sid)
+    return {
+        "id": short_id(root),
+        "label": labels.get(root),
+        "children": [
+            {"relation": relation, **ctx.cite(s for s in sids if s),
+             **_tree(end, edges, relatives, ctx, _seen | {root})}
+            for (relation, end), sids in sorted(children.items())
+        ],
+    }
+
+
+# -- timeline ------------------------------------------------------------------------------
+
+
+def timeline_view(ctx: ViewContext, model_id: str) -> ViewResult:
+    iri = model_iri(model_id)
+    _require_model(ctx, iri, model_id)
+    runner = _Runner(ctx)
+    grouped: dict[tuple, set] = defaultdict(set)
+    details: dict[tuple, dict] = {}
+    for row in runner.rows("timeline", model=iri):
+        key = (py(row["date"]), py(row["kind"]), row["subject"].value, py(row["title"]))
+        details.setdefault(key, {"subject_label": py(row["subjectLabel"]),
+                                 "description": py(row["description"])})
+        sid = source_id(row["g"])
+        if sid:
+            grouped[key].add(sid)
+        else:
+            grouped.setdefault(key, set())
+    events = [
+        {"date": date, "kind": kind, "model": short_id(subject), "title": title,
+         **details[(date, kind, subject, title)], **ctx.cite(sids)}
+        for (date, kind, subject, title), sids in grouped.items()
+    ]
+    events.sort(key=lambda e: (str(e["date"] or "9999"), e["kind"], e["model"]))
+    return ViewResult("timeline", f"Timeline of {model_id}",
+                      {"model": model_id, "events": events}, runner.executed)
+
+
+# -- rankings ------------------------------------------------------------------------------
+
+
+def rankings_view(ctx: ViewContext, benchmark_id: str | None = None) -> ViewResult:
+    """Quality per dollar: score / cheapest output price, inputs shown. Without a benchmark,
+    the benchmarks one can rank by."""
+    if benchmark_id is None:
+        listing = benchmarks_view(ctx)
+        return ViewResult("rankings", "Rankings", {"benchmark": None,
+                                                   "benchmarks": listing.data},
+                          listing.queries)
+    iri = entity_iri("benchmark", benchmark_id)
+    runner = _Runner(ctx)
+    ranked: dict[str, dict] = {}
+    for row in runner.rows("rankings", benchmark=iri):
+        model = row["model"].value
+        entry = ranked.setdefault(model, {
+            "model": short_id(model), "label": py(row["modelLabel"]),
+            "score": py(row["score"]), "unit": py(row["unit"]),
+            "cheapest_output_price": py(row["cheapestOutput"]),
+            "quality_per_dollar": py(row["qualityPerDollar"]),
+            "_score_sources": set(), "_price_sources": set(), "_hosts": set()})
+        if py(row["qualityPerDollar"]) > entry["quality_per_dollar"]:
+            entry.update(score=py(row["score"]), quality_per_dollar=py(row["qualityPerDollar"]))
+        entry["_score_sources"].add(source_id(row["scoreSource"]))
+        entry["_price_sources"].add(source_id(row["priceSource"]))
+        entry["_hosts"].add(py(row["hostLabel"]) or short_id(row["host"].value))
+    items = []
+    for entry in ranked.values():
+        entry["score_sources"] = ctx.cite(s for s in entry.pop("_score_sources") if s)
+        entry["price_sources"] = ctx.cite(s for s in entry.pop("_price_sources") if s)
+        entry["cheapest_hosts"] = sorted(entry.pop("_hosts"))
+        items.append(entry)
+    items.sort(key=lambda e: -e["quality_per_dollar"])
+    for rank, item in enumerate(items, start=1):
+        item["rank"] = rank
+    return ViewResult("rankings", f"Quality per dollar on {benchmark_id}",
+                      {"benchmark": benchmark_id, "formula": "score / cheapest output price",
+                       "items": items}, runner.executed)
+
+
+# -- conflicts -----------------------------------------------------------------------------
+
+
+def conflicts_view(ctx: ViewContext) -> ViewResult:
+    from .conflicts import _CONFLICT_QUERY
+
+    items = []
+    for conflict in find_conflicts(ctx.store):
+        items.append({
+            "subject": conflict.subject,
+            "subject_id": short_id(conflict.subject),
+            "property": conflict.property,
+            "property_name": local_name(conflict.property),
+            "values": [{"value": v.value, **ctx.cite(v.sources)} for v in conflict.values],
+            "message": conflict.describe(),
+        })
+    executed = [{"name": "conflicts", "title": "Conflicting values",
+                 "description": "Functional properties (owl:FunctionalProperty in the ontology) "
+                                "with more than one value across source graphs; values that "
+                                "differ only by rounding are then dropped.",
+                 "parameters": {}, "sparql": _CONFLICT_QUERY}]
+    return ViewResult("conflicts", "Conflicts", items, executed)
+
+
+# -- migration -----------------------------------------------------------------------------
+
+
+def migration_view(ctx: ViewContext, model_id: str, to: str | None = None,
+                   limit: int = 10) -> ViewResult:
+    """Replacement candidates (stated replacements first, then successors, then newer models
+    of the same family, then of the same vendor), each with deltas and their sources."""
+    iri = model_iri(model_id)
+    _require_model(ctx, iri, model_id)
+    runner = _Runner(ctx)
+    candidates: dict[str, dict] = {}
+    if to is not None:
+        target = model_iri(to)
+        _require_model(ctx, target, to)
+        candidates[target.value] = {"reasons": {(0, "requested"): set()}, "rank": 0}
+    else:
+        for row in runner.rows("migration_candidates", model=iri):
+            entry = candidates.setdefault(row["candidate"].value, {"reasons": {}, "rank": 99})
+            entry["rank"] = min(entry["rank"], py(row["rank"]))
+            reasons = entry["reasons"].setdefault((py(row["rank"]), py(row["reason"])), set())
+            if source_id(row["g"]):
+                reasons.add(source_id(row["g"]))
+    mine = _profile(ctx, runner, iri)
+    ordered = sorted(candidates.items(), key=lambda kv: (kv[1]["rank"], kv[0]))[:limit]
+    items = []
+    for candidate, info in ordered:
+        theirs = _profile(ctx, runner, NamedNode(candidate))
+        items.append({
+            "id": short_id(candidate),
+            "iri": candidate,
+            "label": theirs["label"],
+            "reasons": [{"reason": reason, **ctx.cite(sids)}
+                        for (_, reason), sids in sorted(info["reasons"].items())],
+            "deltas": _deltas(mine, theirs),
+        })
+    data = {"model": model_id, "label": mine["label"], "candidates": items}
+    return ViewResult("migration", f"Migration from {model_id}", data, runner.executed)
+
+
+def _profile(ctx: ViewContext, runner: _Runner, iri: NamedNode) -> dict:
+    values: dict[str, list] = defaultdict(list)
+    labels = {}
+    for row in runner.rows("model_profile", model=iri):
+        values[local_name(row["property"].value)].append((row["value"], row["g"]))
+        if row["valueLabel"] is not None:
+            labels[row["value"].value] = py(row["valueLabel"])
+    offers = offers_view(ctx, short_id(iri.value), runner=runner).data["offers"]
+    label_rows = list(ctx.store.query(f"SELECT ?l WHERE {{ {iri} <{_RDFS_LABEL}> ?l }}"))
+    bench = _benchmark_rows(ctx, runner, model=iri)
+    return {
+        "iri": iri.value,
+        "label": py(label_rows[0]["l"]) if label_rows else short_id(iri.value),
+        "values": {k: _cited_values(ctx, v) for k, v in values.items()},
+        "labels": labels,
+        "offers": offers,
+        "benchmarks": {b["benchmark"]: b for b in bench},
+    }
+
+
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+def _representative(prop: str, values: list[dict]) -> tuple[Any, bool]:
+    """One value to compute a delta from, and whether sources disagree about it.
+
+    Values that agree up to rounding collapse to the most precise of them; otherwise the
+    value stated by the most sources is used and the disagreement is flagged (never hidden).
+    """
+    if not values:
+        return None, False
+    numbers = [v for v in values if isinstance(v["value"], (int, float))]
+    if not numbers:
+        return values[0]["value"], len(values) > 1
+    datatype = XSD.integer.value if all(isinstance(v["value"], int) for v in numbers) \
+        else XSD.decimal.value
+    agree = all(values_agree(MG[prop].value if prop in MG.terms else prop,
+                             str(a["value"]), datatype, str(b["value"]), datatype)
+                for a in numbers for b in numbers)
+    if agree:
+        return max(numbers, key=lambda v: _precision(v["value"]))["value"], False
+    best = max(numbers, key=lambda v: (len(v["sources"]), -float(v["value"])))
+    return best["value"], True
+
+
+def _precision(value) -> int:
+    text = str(value)
+    return -(len(text) - len(text.rstrip("0"))) if isinstance(value, int) else len(text)
+
+
+def _numeric_delta(prop: str, before: list[dict] | None, after: list[dict] | None) -> dict:
+    before, after = before or [], after or []
+    a, a_conflict = _representative(prop, before)
+    b, b_conflict = _representative(prop, after)
+    delta: dict = {"from": before, "to": after, "from_value": a, "to_value": b}
+    if a is None or b is None:
+        delta.update(known=False, absolute=None, percent=None)
+        return delta
+    absolute = Decimal(str(b)) - Decimal(str(a))
+    delta.update(
+        known=True,
+        absolute=float(absolute) if not isinstance(a, int) or not isinstance(b, int)
+        else int(absolute),
+        percent=round(float(absolute / Decimal(str(a)) * 100), 2) if a else None,
+        sources_disagree=a_conflict or b_conflict,
+    )
+    return delta
+
+
+def _price_values(offers: list[dict], field_name: str) -> tuple[list[dict], dict | None]:
+    """The cheapest stated value of a price field across hosts, with its host."""
+    best, host = None, None
+    for offer in offers:
+        for value in offer.get(field_name) or []:
+            if best is None or value["value"] < best[0]["value"]:
+                best, host = [value], offer
+            elif value["value"] == best[0]["value"] and host is not offer:
+                best.append(value)
+    return best or [], host
+
+
+def _deltas(mine: dict, theirs: dict) -> dict:
+    deltas: dict = {}
+    for name, field_name in (("input_price", "input_price"), ("output_price", "output_price"),
+                             ("cached_input_price", "cached_input_price")):
+        before, host_a = _price_values(mine["offers"], field_name)
+        after, host_b = _price_values(theirs["offers"], field_name)
+        delta = _numeric_delta("price", before, after)
+        delta["basis"] = "cheapest offer across hosts"
+        delta["from_host"] = host_a["host"] if host_a else None
+        delta["to_host"] = host_b["host"] if host_b else None
+        delta["same_host"] = _same_host_deltas(mine["offers"], theirs["offers"], field_name)
+        deltas[name] = delta
+    for name, prop in (("context_window", "contextWindow"),
+                       ("max_output_tokens", "maxOutputTokens")):
+        deltas[name] = _numeric_delta(prop, mine["values"].get(prop),
+                                      theirs["values"].get(prop))
+    for name, prop in (("input_modalities", "inputModality"),
+                       ("output_modalities", "outputModality"),
+                       ("capabilities", "capability")):
+        deltas[name] = _set_delta(mine, theirs, prop)
+    benchmarks = {}
+    for bench in sorted(set(mine["benchmarks"]) & set(theirs["benchmarks"])):
+        a, b = mine["benchmarks"][bench], theirs["benchmarks"][bench]
+        if a["unit"] == b["unit"]:
+            benchmarks[bench] = dict(_numeric_delta("score", a["score"], b["score"]),
+                                     unit=a["unit"], label=a["benchmark_label"])
+    deltas["benchmarks"] = benchmarks
+    deltas["release_date"] = {"from": mine["values"].get("releaseDate", []),
+                              "to": theirs["values"].get("releaseDate", [])}
+    return deltas
+
+
+def _same_host_deltas(mine: list[dict], theirs: list[dict], field_name: str) -> list[dict]:
+    by_host = {o["host"]: o for o in theirs}
+    out = []
+    for offer in mine:
+        other = by_host.get(offer["host"])
+        if other is None:
+            continue
+        delta = _numeric_delta("price", offer.get(field_name), other.get(field_name))
+        if delta["known"]:
+            out.append(dict(delta, host=offer["host"]))
+    return out
+
+
+def _set_delta(mine: dict, theirs: dict, prop: str) -> dict:
+    a = {v["value"]: v for v in mine["values"].get(prop, [])}
+    b = {v["value"]: v for v in theirs["values"].get(prop, [])}
+    if not a or not b:
+        return {"known": False, "from": sorted(map(short_id, a)), "to": sorted(map(short_id, b)),
+                "gained": None, "lost": None}
+
+    def described(items, side):
+        return [{"id": short_id(k), **{x: side[k][x] for x in ("sources", "stale")}}
+                for k in sorted(items)]
+
+    return {
+        "known": True,
+        "from": sorted(map(short_id, a)),
+        "to": sorted(map(short_id, b)),
+        "gained": described(set(b) - set(a), b),
+        "lost": described(set(a) - set(b), a),
+    }
+
+
+__all__ = [
+    "DEFAULT_STALE_AFTER_DAYS",
+    "ViewContext",
+    "ViewResult",
+    "benchmark_view",
+    "benchmarks_view",
+    "conflicts_view",
+    "lineage_view",
+    "migration_view",
+    "model_view",
+    "models_view",
+    "offers_view",
+    "rankings_view",
+    "source_view",
+    "sources_view",
+    "timeline_view",
+]
+

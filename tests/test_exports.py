@@ -1,0 +1,76 @@
+"""JSON-LD and dataset exports: a stable context, plain-JSON model documents, lossless dumps."""
+
+import json
+
+import pyoxigraph as ox
+import pytest
+
+from modelgraph.exports import build_context, context, model_document, view_jsonld
+from modelgraph.store import EmbeddedStore
+from modelgraph.vocab import CLASSES, MG, PROPERTIES
+from modelgraph.views import ViewContext, models_view
+
+from . import fictional
+
+
+@pytest.fixture(scope="module")
+def store():
+    return EmbeddedStore.memory(fictional.quads())
+
+
+def test_published_context_is_the_one_generated_from_the_ontology():
+    assert context() == build_context()
+
+
+def test_context_names_every_ontology_term():
+    terms = context()["@context"]
+    for name in CLASSES + PROPERTIES:
+        assert name in terms, name
+        iri = terms[name] if isinstance(terms[name], str) else terms[name]["@id"]
+        assert iri == MG.iri + name
+    assert terms["inputPrice"]["@type"].endswith("#decimal")
+    assert terms["vendor"]["@type"] == "@id"
+
+
+def _parse_jsonld(doc: dict) -> set:
+    return {q.triple for q in ox.parse(json.dumps(doc).encode(), format=ox.RdfFormat.JSON_LD)}
+
+
+def test_model_document_reads_as_plain_json_and_is_valid_json_ld(store):
+    doc = model_document(store, ox.NamedNode(MG.iri.replace("ontology#", "id/model/") + "acme-swift"))
+    assert doc["label"] == "Acme Swift"
+    assert doc["contextWindow"] == 128000
+    assert doc["vendor"]["label"] == "Acme"
+    assert doc["statedBy"] == ["a", "b"]
+    hosts = {o["host"]["id"].rsplit("/", 1)[-1] for o in doc["offers"]}
+    assert hosts == {"acme", "router"}
+    triples = _parse_jsonld(doc)
+    union = {q.triple for q in store.quads()}
+    price = [t for t in triples if t.predicate == MG.inputPrice]
+    assert price and all(t in union for t in price)
+    assert all(t.object.datatype.value.endswith("#decimal") for t in price)
+
+
+def test_unknown_model_document_is_empty(store):
+    assert model_document(store, ox.NamedNode("https://w3id.org/modelgraph/id/model/nope")) == {}
+
+
+def test_views_as_json_ld_keep_their_json_shape(store):
+    view = models_view(ViewContext(store)).to_dict()
+    doc = view_jsonld(view)
+    assert doc["data"] == view["data"]
+    assert _parse_jsonld(doc)  # it is JSON-LD that yields triples
+
+
+@pytest.mark.parametrize("fmt", [ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS])
+def test_export_then_import_gives_the_same_dataset(store, fmt):
+    dumped = store.dump(fmt)
+    again = EmbeddedStore.memory(ox.parse(dumped, format=fmt))
+    assert set(again.quads()) == set(store.quads())
+
+
+def test_one_graph_exports_alone(store):
+    graph = ox.NamedNode("https://w3id.org/modelgraph/source/a")
+    parsed = ox.parse(store.dump(ox.RdfFormat.TURTLE, graph), format=ox.RdfFormat.TURTLE)
+    triples = {q.triple for q in parsed}
+    assert triples == {q.triple for q in store.quads(graph)}

@@ -1,0 +1,159 @@
+"""Helper views over a small fictional catalogue (tests/fictional.py): shaped, cited, honest
+about unknowns."""
+
+import datetime as dt
+
+import pytest
+
+from modelgraph.errors import InputError, NotFound
+from modelgraph.store import EmbeddedStore
+from modelgraph.views import (
+    ViewContext,
+    benchmark_view,
+    conflicts_view,
+    lineage_view,
+    migration_view,
+    model_view,
+    models_view,
+    offers_view,
+    rankings_view,
+    source_view,
+    sources_view,
+    timeline_view,
+)
+
+from . import fictional
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return ViewContext(EmbeddedStore.memory(fictional.quads()), stale_after_days=180,
+                       today=dt.date(2026, 11, 24))
+
+
+def test_models_lists_aliases_not_snapshots_with_cheapest_prices(ctx):
+    data = models_view(ctx).data
+    ids = [m["id"] for m in data["items"]]
+    assert ids == ["acme-swift", "acme-swift-2"]
+    swift = data["items"][0]
+    assert swift["cheapest_input_price"] == 0.15 and swift["context_window"] == 128000
+    assert swift["vendor"] == "Acme"
+
+
+def test_models_filters_by_context_price_modality_and_release(ctx):
+    ids = lambda **f: [m["id"] for m in models_view(ctx, filters=f).data["items"]]  # noqa: E731
+    assert ids(min_context=500000) == ["acme-swift-2"]
+    assert ids(max_output_price="0.5") == ["acme-swift-2"]
+    assert ids(modality="pdf") == ["acme-swift"]
+    assert ids(released_after="2025-01-01") == ["acme-swift-2"]
+    assert ids(vendor="acme") == ["acme-swift", "acme-swift-2"]
+    assert ids(q="swift 2") == ["acme-swift-2"]
+    assert [m["id"] for m in models_view(ctx, sort="-context").data["items"]][0] == "acme-swift-2"
+
+
+def test_models_rejects_bad_parameters(ctx):
+    with pytest.raises(InputError, match="min_context"):
+        models_view(ctx, filters={"min_context": "lots"})
+    with pytest.raises(InputError, match="sort"):
+        models_view(ctx, sort="colour")
+
+
+def test_model_view_cites_sources_and_marks_conflicts(ctx):
+    data = model_view(ctx, "acme-swift").data
+    facts = {f["name"]: f for f in data["facts"]}
+    context = facts["contextWindow"]["values"]
+    assert context == [{"value": 128000, "sources": ["a", "b"], "stale": False}]
+    cached = {o["host"]: o for o in data["offers"]}["acme"]["cached_input_price"]
+    assert {(v["value"], tuple(v["sources"])) for v in cached} == {(0.075, ("a",)), (0.07, ("b",))}
+    assert data["label"] == "Acme Swift"
+
+
+def test_stale_sources_are_marked(ctx):
+    b = [s for s in sources_view(ctx).data if s["id"] == "b"][0]
+    assert b["stale"] is True and b["stated_date"] == "2025-01"
+    facts = {f["name"]: f for f in model_view(ctx, "acme-swift-2").data["facts"]}
+    assert facts["contextWindow"]["values"][0]["stale"] is True
+
+
+def test_unknown_model_is_not_found(ctx):
+    with pytest.raises(NotFound):
+        model_view(ctx, "no-such-model")
+    with pytest.raises(InputError):
+        model_view(ctx, "Bad Id!")
+
+
+def test_price_ladder_includes_snapshot_offers_cheapest_first(ctx):
+    offers = offers_view(ctx, "acme-swift").data["offers"]
+    assert {o["host"] for o in offers} == {"acme", "router"}
+    router = [o for o in offers if o["host"] == "router"][0]
+    assert router["endpoint"] == "acme/acme-swift-2024-05-01"
+    assert router["cached_input_price"] is None  # unknown, not 0
+
+
+def test_lineage_has_successors_replacements_snapshots_and_a_tree(ctx):
+    data = lineage_view(ctx, "acme-swift").data
+    assert [s["id"] for s in data["successors"]] == ["acme-swift-2"]
+    assert data["successors"][0]["sources"] == ["b"]
+    assert [r["id"] for r in data["recommended_replacements"]] == ["acme-swift-2"]
+    assert [s["id"] for s in data["snapshots"]] == ["acme-swift-2024-05-01"]
+    assert [f["id"] for f in data["family"]] == ["swift"]
+    children = {(c["relation"], c["id"]) for c in data["tree"]["children"]}
+    assert ("successor", "acme-swift-2") in children and ("snapshot", "acme-swift-2024-05-01") in children
+
+
+def test_migration_puts_stated_replacements_first_with_cited_deltas(ctx):
+    data = migration_view(ctx, "acme-swift").data
+    first = data["candidates"][0]
+    assert first["id"] == "acme-swift-2"
+    assert first["reasons"][0]["reason"] == "recommended replacement"
+    deltas = first["deltas"]
+    assert deltas["input_price"]["from_value"] == 0.15 and deltas["input_price"]["to_value"] == 0.10
+    assert deltas["input_price"]["percent"] == pytest.approx(-33.33)
+    assert deltas["context_window"]["absolute"] == 872000
+    assert [m["id"] for m in deltas["input_modalities"]["lost"]] == ["pdf"]
+    assert deltas["input_modalities"]["gained"] == []
+    assert deltas["benchmarks"]["mmlu"]["absolute"] == pytest.approx(4.5)
+    cached = deltas["cached_input_price"]
+    assert cached["from_value"] in (0.07, 0.075) and cached["to_value"] == 0.025
+    assert deltas["output_price"]["to"][0]["sources"] == ["b"]
+
+
+def test_migration_to_a_model_with_unknown_numbers_says_unknown(ctx):
+    data = migration_view(ctx, "acme-swift-2", to="acme-swift-2024-05-01").data
+    deltas = data["candidates"][0]["deltas"]
+    assert deltas["context_window"]["known"] is False
+    assert deltas["context_window"]["absolute"] is None
+
+
+def test_timeline_orders_dated_events_with_sources(ctx):
+    events = timeline_view(ctx, "acme-swift").data["events"]
+    kinds = [(e["date"], e["kind"], e["model"]) for e in events]
+    assert ("2024-05-01", "published", "acme-swift") in kinds
+    assert ("2024-05-01", "released", "acme-swift-2024-05-01") in kinds
+    assert kinds == sorted(kinds, key=lambda k: (k[0], k[1], k[2]))
+
+
+def test_rankings_divide_score_by_cheapest_output_price(ctx):
+    items = rankings_view(ctx, "mmlu").data["items"]
+    assert [i["model"] for i in items] == ["acme-swift-2", "acme-swift"]
+    assert items[0]["quality_per_dollar"] == pytest.approx(84.5 / 0.40)
+
+
+def test_benchmark_and_conflict_views(ctx):
+    results = benchmark_view(ctx, "mmlu").data["results"]
+    assert {r["model"] for r in results} == {"acme-swift", "acme-swift-2"}
+    conflicts = conflicts_view(ctx).data
+    assert [c["property_name"] for c in conflicts] == ["cachedInputPrice"]
+
+
+def test_every_view_shows_the_sparql_it_ran(ctx):
+    result = migration_view(ctx, "acme-swift")
+    assert result.queries and all("SELECT" in q["sparql"] for q in result.queries)
+    assert "VALUES" in result.queries[0]["sparql"]
+
+
+def test_source_view_pages_triples(ctx):
+    data = source_view(ctx, "a", limit=5).data
+    assert data["triples_total"] > 5 and len(data["triples_page"]) == 5
+    with pytest.raises(NotFound):
+        source_view(ctx, "zzz")
