@@ -1,0 +1,239 @@
+"""Helper views over HTTP: /models, /models/{id}[/lineage|/migration|/offers|/timeline],
+/benchmarks, /rankings, /conflicts, /sources, /context.jsonld, /export.
+
+Each view is a function of modelgraph.views run in a thread; its queries go to the query
+workers (time limits apply to each) through `ExecutorStore`. Every view answers JSON,
+JSON-LD or HTML (Accept, or `?format=json|jsonld|html`); the JSON shows the SPARQL it ran.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from .. import views
+from ..exports import context, model_document, view_jsonld
+from ..execution import DATASET, DatasetJob, GraphJob, QueryJob
+from ..queries import entity_iri
+from .context import service
+from .negotiation import HTML_PAGE, Format, negotiate, offers
+
+router = APIRouter()
+
+VIEW_JSON = Format("json", "application/json", frozenset({"view"}), None)
+VIEW_JSONLD = Format("jsonld", "application/ld+json", frozenset({"view"}), None)
+VIEW_FORMATS = [VIEW_JSON, VIEW_JSONLD, HTML_PAGE]
+
+# Set by the UI module: renders a ViewResult as an HTML page.
+HtmlRenderer = Callable[[Request, views.ViewResult], Response]
+
+
+class ExecutorStore:
+    """The read-only `query()` of a Store, answered by the query workers.
+
+    SELECT/ASK come back as SPARQL JSON and CONSTRUCT as N-Triples, parsed by pyoxigraph
+    into the same result objects an embedded store returns, so views run unchanged.
+    """
+
+    def __init__(self, executor) -> None:
+        self.executor = executor
+
+    def query(self, sparql: str, **_ignored):
+        output = self.executor.run(
+            QueryJob(sparql, results_format="JSON", graph_format="N_TRIPLES")
+        )
+        if output.format == "JSON":
+            return ox.parse_query_results(output.body, format=ox.QueryResultsFormat.JSON)
+        return list(ox.parse(output.body, format=ox.RdfFormat.N_TRIPLES))
+
+
+def _context(request: Request) -> views.ViewContext:
+    svc = service(request)
+    return views.ViewContext(
+        ExecutorStore(svc.executor),
+        stale_after_days=svc.settings.stale_after_days,
+        today=dt.date.today(),
+    )
+
+
+async def _answer(request: Request, fmt: str | None, build: Callable, jsonld=None) -> Response:
+    """Negotiate first (a 406 costs no query), then run the view in a thread."""
+    choice = negotiate(request.headers.get("accept"), VIEW_FORMATS, fmt)
+    ctx = _context(request)
+    if choice.format is VIEW_JSONLD and jsonld is not None:
+        document = await run_in_threadpool(jsonld, ctx)
+        return JSONResponse(document, media_type="application/ld+json")
+    result: views.ViewResult = await run_in_threadpool(build, ctx)
+    if choice.format is HTML_PAGE:
+        renderer = getattr(request.app.state, "view_html", None) or _plain_html
+        return renderer(request, result)
+    payload = result.to_dict()
+    if choice.format is VIEW_JSONLD:
+        return JSONResponse(view_jsonld(payload), media_type="application/ld+json")
+    return JSONResponse(payload)
+
+
+def _plain_html(request: Request, result: views.ViewResult) -> Response:
+    """A minimal page when no UI module is installed: the JSON, readable."""
+    from html import escape
+
+    body = escape(json.dumps(result.to_dict(), indent=2, default=str))
+    page = f"<!doctype html><title>{escape(result.title)}</title><pre>{body}</pre>"
+    return Response(page, media_type="text/html; charset=utf-8")
+
+
+FORMAT = Query(None, description="json, jsonld or html (overrides Accept)")
+
+
+@router.get("/models", summary="Search and filter models", tags=["views"])
+async def models(
+    request: Request,
+    q: str | None = Query(None, description="text in the model's name or id"),
+    vendor: str | None = Query(None, description="vendor id, e.g. openai"),
+    family: str | None = Query(None, description="family id"),
+    modality: str | None = Query(None, description="input modality id, e.g. image, pdf"),
+    capability: str | None = Query(None, description="capability id, e.g. function-calling"),
+    min_context: str | None = Query(None, description="minimum context window (tokens)"),
+    max_input_price: str | None = Query(None, description="USD per 1M input tokens, at most"),
+    max_output_price: str | None = Query(None, description="USD per 1M output tokens, at most"),
+    released_after: str | None = Query(None, description="YYYY-MM-DD"),
+    released_before: str | None = Query(None, description="YYYY-MM-DD"),
+    sort: str = Query("name", description="name, released, context, input_price, "
+                                           "output_price; prefix - for descending"),
+    limit: int = Query(50, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+    format: str | None = FORMAT,
+) -> Response:
+    filters = {
+        "q": q, "vendor": vendor, "family": family, "modality": modality,
+        "capability": capability, "min_context": min_context,
+        "max_input_price": max_input_price, "max_output_price": max_output_price,
+        "released_after": released_after, "released_before": released_before,
+    }
+    return await _answer(request, format, lambda ctx: views.models_view(
+        ctx, filters=filters, sort=sort, limit=limit, offset=offset))
+
+
+@router.get("/models/{model_id}", summary="Everything known about a model, with sources",
+            tags=["views"])
+async def model(request: Request, model_id: str, format: str | None = FORMAT) -> Response:
+    iri = entity_iri("model", model_id)
+
+    def document(ctx):
+        doc = model_document(ctx.store, iri, str(request.url_for("jsonld_context")))
+        if not doc:
+            views.model_view(ctx, model_id)  # raises NotFound with the usual message
+        return doc
+
+    return await _answer(request, format, lambda ctx: views.model_view(ctx, model_id),
+                         jsonld=document)
+
+
+@router.get("/models/{model_id}/lineage", summary="Family, predecessors, successors, "
+            "snapshots and variants as a tree", tags=["views"])
+async def lineage(request: Request, model_id: str, format: str | None = FORMAT) -> Response:
+    return await _answer(request, format, lambda ctx: views.lineage_view(ctx, model_id))
+
+
+@router.get("/models/{model_id}/migration", summary="Replacement candidates with deltas "
+            "and the sources of each number", tags=["views"])
+async def migration(
+    request: Request,
+    model_id: str,
+    to: str | None = Query(None, description="compare with this model only"),
+    limit: int = Query(10, ge=1, le=100),
+    format: str | None = FORMAT,
+) -> Response:
+    return await _answer(request, format,
+                         lambda ctx: views.migration_view(ctx, model_id, to=to, limit=limit))
+
+
+@router.get("/models/{model_id}/offers", summary="The price ladder across hosts",
+            tags=["views"])
+async def model_offers(request: Request, model_id: str, format: str | None = FORMAT) -> Response:
+    return await _answer(request, format, lambda ctx: views.offers_view(ctx, model_id))
+
+
+@router.get("/models/{model_id}/timeline", summary="Release, snapshots, lifecycle events",
+            tags=["views"])
+async def timeline(request: Request, model_id: str, format: str | None = FORMAT) -> Response:
+    return await _answer(request, format, lambda ctx: views.timeline_view(ctx, model_id))
+
+
+@router.get("/benchmarks", summary="Benchmarks and how many models have results",
+            tags=["views"])
+async def benchmarks(request: Request, format: str | None = FORMAT) -> Response:
+    return await _answer(request, format, views.benchmarks_view)
+
+
+@router.get("/benchmarks/{benchmark_id}", summary="Results on one benchmark, by model",
+            tags=["views"])
+async def benchmark(request: Request, benchmark_id: str, format: str | None = FORMAT) -> Response:
+    return await _answer(request, format, lambda ctx: views.benchmark_view(ctx, benchmark_id))
+
+
+@router.get("/rankings", summary="Quality per dollar: score / cheapest output price",
+            tags=["views"])
+async def rankings(
+    request: Request,
+    benchmark: str | None = Query(None, description="benchmark id, e.g. mmlu"),
+    format: str | None = FORMAT,
+) -> Response:
+    return await _answer(request, format, lambda ctx: views.rankings_view(ctx, benchmark))
+
+
+@router.get("/conflicts", summary="Facts on which sources disagree", tags=["views"])
+async def conflicts(request: Request, format: str | None = FORMAT) -> Response:
+    return await _answer(request, format, views.conflicts_view)
+
+
+@router.get("/sources", summary="Source pages with their stated dates and age",
+            tags=["views"])
+async def sources(request: Request, format: str | None = FORMAT) -> Response:
+    return await _answer(request, format, views.sources_view)
+
+
+@router.get("/sources/{source_id}", summary="One source: metadata and its triples",
+            tags=["views"])
+async def source(
+    request: Request,
+    source_id: str,
+    limit: int = Query(500, ge=1, le=10_000),
+    offset: int = Query(0, ge=0),
+    format: str | None = FORMAT,
+) -> Response:
+    return await _answer(request, format,
+                         lambda ctx: views.source_view(ctx, source_id, limit, offset))
+
+
+@router.get("/context.jsonld", name="jsonld_context", summary="The JSON-LD @context",
+            tags=["json-ld"])
+async def jsonld_context() -> Response:
+    return JSONResponse(context(), media_type="application/ld+json",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
+EXPORT_FORMATS = {f.name: f for f in offers(DATASET)}
+
+
+@router.get("/export", summary="The whole dataset (TriG, N-Quads, JSON-LD) or one graph",
+            tags=["json-ld"])
+async def export(
+    request: Request,
+    format: str | None = Query(None, description="trig, nquads or jsonld"),
+    graph: str | None = Query(None, description="only this named graph (IRI)"),
+) -> Response:
+    choice = negotiate(request.headers.get("accept"), list(EXPORT_FORMATS.values()), format)
+    executor = service(request).executor
+    job = GraphJob(graph, choice.format.oxigraph) if graph else DatasetJob(
+        choice.format.oxigraph)
+    output = await run_in_threadpool(executor.run, job)
+    extension = {"trig": "trig", "nquads": "nq", "jsonld": "jsonld"}[choice.format.name]
+    return Response(output.body, media_type=choice.content_type, headers={
+        "Content-Disposition": f'attachment; filename="modelgraph.{extension}"'})
