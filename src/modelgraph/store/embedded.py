@@ -157,6 +157,22 @@ class EmbeddedStore:
 
         self._write_generation(apply)
 
+    def replace_graphs(self, graphs: dict[ox.NamedNode, Iterable[ox.Quad | ox.Triple]]) -> None:
+        """Replace several named graphs in one atomic write (an ingest of many sources)."""
+        named = {require_named_graph(g): list(quads_in_graph(g, q)) for g, q in graphs.items()}
+        if self.data_dir is None:
+            from .sparql_text import replace_graph_update
+
+            self._update(" ;\n".join(replace_graph_update(g, q) for g, q in named.items()))
+            return
+
+        def apply(store: ox.Store) -> None:
+            for graph, quads in named.items():
+                store.remove_graph(graph)
+                store.bulk_extend(quads)
+
+        self._write_generation(apply)
+
     def remove_graph(self, graph: ox.NamedNode) -> None:
         """Remove `graph` and its triples (nothing happens if it is not there)."""
         graph = require_named_graph(graph)

