@@ -8,7 +8,8 @@ What is checked where:
   together. A finding no single page produces combines facts from several pages (a successor
   dated by one page, its predecessor by another): it is reported as a Warning naming every
   page involved, since either page may be right.
-* `extra_issues` (the pipeline's source conflicts) are added to the report as they are.
+* `extra_issues` (the pipeline's source conflicts) are added to the report as they are;
+  those without a constraint IRI get mg:ConflictConstraintComponent (CONFLICT_COMPONENT).
 
 `conforms` is True iff there is no Violation; warnings are allowed (sh:conforms in the
 report graph says the same, like pyshacl's allow_warnings).
@@ -33,6 +34,7 @@ from functools import cache
 from urllib.parse import quote
 
 import pyoxigraph as ox
+import pyshacl
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH
 
@@ -208,6 +210,8 @@ def _checks() -> _Checks:
     for triple in shapes:
         if triple[1] != SH.sparql:
             core_shapes.add(triple)
+    for triple in pyshacl.ShapesGraph.system_triples:  # pyshacl adds them on every run
+        core_shapes.add(triple)
     hierarchy = tuple(
         (s, RDFS.subClassOf, o)
         for s, o in _ontology().subject_objects(RDFS.subClassOf)
@@ -280,7 +284,10 @@ def _validate(quads, default_source: str, extra: list[ValidationIssue], cache) -
     issues = _core_issues(pages, checks, _core_cache if cache is None else cache)
     source_of = {graph: source for source, graph in graph_of.items()}
     issues += sparql.evaluate(store, checks.sparql, source_of)
-    issues = _merged(issues) + extra
+    issues = _merged(issues) + [
+        issue if issue.constraint else replace(issue, constraint=CONFLICT_COMPONENT)
+        for issue in extra
+    ]
     conforms = not any(issue.severity == "Violation" for issue in issues)
     with quiet_rdflib():
         graph = _report_graph(conforms, issues, graph_of)
@@ -321,18 +328,18 @@ def _source_id(graph) -> str:
 
 def _core_issues(pages, checks: _Checks, cache) -> list[ValidationIssue]:
     digests = {source: _digest(quads, checks.digest) for source, quads in pages.items()}
-    missing = {source: pages[source] for source, d in digests.items() if d not in cache}
+    known = {d: cache[d] for d in set(digests.values()) if d in cache}
+    missing = {source: pages[source] for source, d in digests.items() if d not in known}
     if missing:
-        found = core.check_pages(missing, checks.core_shapes, checks.hierarchy)
-        for source, issues in found.items():
-            cache[digests[source]] = tuple(issues)
+        for source, issues in core.check_pages(missing, checks.core_shapes, checks.hierarchy).items():
+            known[digests[source]] = cache[digests[source]] = tuple(issues)
         if isinstance(cache, OrderedDict):
             while len(cache) > _CORE_CACHE_SIZE:
                 cache.popitem(last=False)
     return [
         replace(issue, source_ids=(source,))
         for source, digest in digests.items()
-        for issue in cache[digest]
+        for issue in known[digest]
     ]
 
 
@@ -373,8 +380,7 @@ def _report_graph(conforms: bool, issues: list[ValidationIssue], graph_of) -> rd
         graph.add((result, SH.resultMessage, rdflib.Literal(issue.message)))
         if issue.shape:
             graph.add((result, SH.sourceShape, rdflib.URIRef(issue.shape)))
-        component = issue.constraint or CONFLICT_COMPONENT
-        graph.add((result, SH.sourceConstraintComponent, rdflib.URIRef(component)))
+        graph.add((result, SH.sourceConstraintComponent, rdflib.URIRef(issue.constraint)))
         for source in issue.source_ids:
             graph.add((result, PROV_DERIVED_FROM, _graph_iri(source, graph_of)))
     return graph

@@ -13,6 +13,7 @@ pyshacl's ont_graph mixing (which copies the data graph) or any inference.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
@@ -28,6 +29,9 @@ _PAGE_IRI = re.compile(r"^urn:modelgraph:page:(\d+):(.*)$", re.S)
 _PAGE_BNODE = re.compile(r"^p(\d+)_(.*)$", re.S)
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+# pyshacl touches the shared shapes graph (system triples, prefixes) on every run; runs are
+# CPU-bound under the GIL anyway, so one at a time costs nothing and keeps that safe.
+_PYSHACL = threading.Lock()
 
 
 def check_pages(
@@ -47,10 +51,11 @@ def check_pages(
         with quiet_rdflib():
             for index in batch:
                 _add_page(data, index, pages[keys[index]], literals)
-            _conforms, report, _text = pyshacl.validate(
-                data, shacl_graph=shapes, inference="none", inplace=True, advanced=False,
-                meta_shacl=False, abort_on_first=False, allow_warnings=False, debug=False,
-            )
+            with _PYSHACL:
+                _conforms, report, _text = pyshacl.validate(
+                    data, shacl_graph=shapes, inference="none", inplace=True, advanced=False,
+                    meta_shacl=False, abort_on_first=False, allow_warnings=False, debug=False,
+                )
         for index, issue in _issues(report):
             found[keys[index]].append(issue)
     return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import contextmanager
 
 import pyoxigraph as ox
@@ -76,14 +77,22 @@ def node_from_id(text: str) -> rdflib.term.Node:
     return rdflib.BNode(text[2:]) if text.startswith("_:") else rdflib.URIRef(text)
 
 
+class _QuietInThisThread(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(_quiet, "depth", 0)
+
+
+_quiet = threading.local()
+logging.getLogger("rdflib.term").addFilter(_QuietInThisThread())
+
+
 @contextmanager
 def quiet_rdflib():
     """rdflib logs a traceback for every ill-typed literal it converts ("2024-02-30" as a
-    date); such literals are findings the report states, not errors to log."""
-    logger = logging.getLogger("rdflib.term")
-    previous = logger.disabled
-    logger.disabled = True
+    date); such literals are findings the report states, not errors to log. Only this
+    thread's messages are dropped, and only inside the block."""
+    _quiet.depth = getattr(_quiet, "depth", 0) + 1
     try:
         yield
     finally:
-        logger.disabled = previous
+        _quiet.depth -= 1
