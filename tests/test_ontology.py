@@ -139,7 +139,8 @@ def test_object_and_datatype_properties_and_ranges_match_what_rdf_py_writes(onto
         datatype = rdflib.URIRef(quad.object.datatype.value)
         declared = ontology.value(predicate, RDFS.range)
         if isinstance(declared, rdflib.BNode):  # a union of date datatypes
-            members = set(rdflib.collection.Collection(ontology, ontology.value(declared, OWL.unionOf)))
+            union = ontology.value(declared, OWL.unionOf)
+            members = set(rdflib.collection.Collection(ontology, union))
             assert datatype in members, (predicate, datatype)
         elif declared is not None:
             assert datatype == declared, (predicate, datatype, declared)

@@ -92,7 +92,8 @@ FAULTS = [
     Fault("max-output-over-context.trig", "Warning", "model/alpha-1", "maxOutputTokens",
           "LessThanOrEqualsConstraintComponent", "larger than the context window", ("limits",)),
     Fault("malformed-date.trig", "Violation", "model/alpha-1", "releaseDate",
-          "SPARQLConstraintComponent", "mg:releaseDate \"2024-02-30\" (xsd:date) is not a valid date",
+          "SPARQLConstraintComponent",
+          "mg:releaseDate \"2024-02-30\" (xsd:date) is not a valid date",
           ("dates",)),
     Fault("wrong-datatype.trig", "Violation", "model/alpha-1", "contextWindow",
           "DatatypeConstraintComponent", "Context window (mg:contextWindow)", ("datatypes",)),
@@ -104,7 +105,8 @@ FAULTS = [
           "SPARQLConstraintComponent", "released on 2024-11, before this model (2025-03-10)",
           ("order",)),
     Fault("successor-across-sources.trig", "Warning", "model/alpha-1", "successor",
-          "SPARQLConstraintComponent", "different sources: dates, relations", ("dates", "relations")),
+          "SPARQLConstraintComponent", "different sources: dates, relations",
+          ("dates", "relations")),
     Fault("predecessor-released-after.trig", "Violation", "model/alpha-1", "predecessor",
           "SPARQLConstraintComponent", "after this model", ("lineage",)),
     Fault("replacement-older.trig", "Violation", "model/alpha-2", "recommendedReplacement",
@@ -163,7 +165,7 @@ def test_the_offending_value_is_reported_in_ntriples_form():
     ],
 )
 def test_a_date_must_exist_at_the_precision_it_states(literal, valid):
-    data = PREFIXES + f'model:alpha-1 a mg:Model ; rdfs:label "Alpha 1" ; mg:releaseDate {literal} .'
+    data = PREFIXES + f'model:alpha-1 a mg:Model ; rdfs:label "A" ; mg:releaseDate {literal} .'
     report = validate_rdf(data, "turtle")
     assert report.conforms is valid, report.to_text()
     if not valid:
@@ -191,7 +193,7 @@ def test_an_issue_names_only_the_page_whose_triples_are_at_fault():
 
 
 def test_the_same_fault_on_two_pages_is_one_issue_naming_both_pages():
-    page = 'model:alpha-1 a mg:Model ; rdfs:label "Alpha 1" ; mg:releaseDate "2025-02-30"^^xsd:date .'
+    page = 'model:alpha-1 a mg:Model ; rdfs:label "A" ; mg:releaseDate "2025-02-30"^^xsd:date .'
     data = PREFIXES + f"src:one {{ {page} }} src:two {{ {page} }}"
     (issue,) = validate_rdf(data, "trig").issues
     assert issue.source_ids == ("one", "two")
@@ -253,15 +255,18 @@ def test_extra_issues_such_as_source_conflicts_appear_in_the_report_and_its_grap
 
 
 def test_an_extra_violation_makes_the_report_not_conform():
-    extra = ValidationIssue("Violation", ID + "model/alpha-1", None, None, "bad", ("x",), None, None)
+    extra = ValidationIssue("Violation", ID + "model/alpha-1", None, None, "bad", ("x",), None,
+                            constraint=None)
     report = validate_quads(quads_of(fixture("conforming.trig")), extra_issues=[extra])
-    assert not report.conforms and report.violations() == [replace(extra, constraint=CONFLICT_COMPONENT)]
+    assert not report.conforms
+    assert report.violations() == [replace(extra, constraint=CONFLICT_COMPONENT)]
 
 
 # -- report formats ----------------------------------------------------------------------------
 def mixed_report():
     """A violation on one page and a warning on another."""
-    return validate_rdf(fixture("negative-price.trig") + fixture("max-output-over-context.trig"), "trig")
+    data = fixture("negative-price.trig") + fixture("max-output-over-context.trig")
+    return validate_rdf(data, "trig")
 
 
 def test_the_report_graph_is_a_standard_shacl_validation_report():

@@ -57,12 +57,13 @@ def claims_of_every_kind() -> Extraction:
                 model=ALPHA, host="Cloudhost API", host_kind="serverless",
                 endpoint_id="alpha-3-2025-04-02", input_price=Decimal("0.40"),
                 output_price=Decimal("1.20"), cached_input_price=Decimal("0.10"),
-                cache_write_price=Decimal("0.50"), batch_discount=Decimal("50"),
+                cache_write_price=Decimal("0.50"), batch_discount=Decimal(50),
                 context_window=64000, max_output_tokens=4000, features=["batch support"],
                 note="regional pricing", availability="Partial",
                 locator=Locator(line=7, field="Input"),
             ),
-            OfferClaim(model=ALPHA, host="Cloudhost API", variant="Pro", input_price=Decimal("0.8")),
+            OfferClaim(model=ALPHA, host="Cloudhost API", variant="Pro",
+                       input_price=Decimal("0.8")),
             BenchmarkResultClaim(
                 model=ALPHA, benchmark="Exam", benchmark_url="https://example.org/exam",
                 score=Decimal("61.5"), unit="percent", version="2025", date=date("2025-04-20"),
@@ -80,6 +81,6 @@ def claims_of_every_kind() -> Extraction:
                 reference="https://example.org/news",
             ),
             AssessmentClaim(model=ALPHA, metric="speed percentile", value="71",
-                            numeric=Decimal("71")),
+                            numeric=Decimal(71)),
         ],
     )

@@ -221,11 +221,12 @@ def _checks() -> _Checks:
     for s, _, o in hierarchy:
         subclasses.setdefault(str(o), {str(o)}).add(str(s))
     for _ in range(len(subclasses)):  # transitive closure (the hierarchy is small)
-        for cls, subs in subclasses.items():
+        for subs in subclasses.values():
             subs |= {x for sub in list(subs) for x in subclasses.get(sub, ())}
     texts = [p.read_bytes() for p in sorted(shapes_dir().glob("*.ttl"))]
     digest = hashlib.sha256(b"\0".join(texts + [ontology_path().read_bytes()])).hexdigest()
-    return _Checks(core_shapes, hierarchy, tuple(sparql.constraints_from(shapes, subclasses)), digest)
+    constraints = tuple(sparql.constraints_from(shapes, subclasses))
+    return _Checks(core_shapes, hierarchy, constraints, digest)
 
 
 # -- validation ------------------------------------------------------------------------------
@@ -331,7 +332,8 @@ def _core_issues(pages, checks: _Checks, cache) -> list[ValidationIssue]:
     known = {d: cache[d] for d in set(digests.values()) if d in cache}
     missing = {source: pages[source] for source, d in digests.items() if d not in known}
     if missing:
-        for source, issues in core.check_pages(missing, checks.core_shapes, checks.hierarchy).items():
+        found = core.check_pages(missing, checks.core_shapes, checks.hierarchy)
+        for source, issues in found.items():
             known[digests[source]] = cache[digests[source]] = tuple(issues)
         if isinstance(cache, OrderedDict):
             while len(cache) > _CORE_CACHE_SIZE:

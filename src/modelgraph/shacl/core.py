@@ -25,8 +25,8 @@ from .issues import ValidationIssue
 from .terms import literal_to_rdflib, node_id, ntriples, quiet_rdflib, to_rdflib
 
 BATCH_TRIPLES = 20_000
-_PAGE_IRI = re.compile(r"^urn:modelgraph:page:(\d+):(.*)$", re.S)
-_PAGE_BNODE = re.compile(r"^p(\d+)_(.*)$", re.S)
+_PAGE_IRI = re.compile(r"^urn:modelgraph:page:(\d+):(.*)$", re.DOTALL)
+_PAGE_BNODE = re.compile(r"^p(\d+)_(.*)$", re.DOTALL)
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 # pyshacl touches the shared shapes graph (system triples, prefixes) on every run; runs are

@@ -34,7 +34,7 @@ _SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"
 _QUERY = re.compile(
     r"^\s*SELECT\s+(?P<distinct>(?:DISTINCT|REDUCED)\s+)?(?P<head>[^{]*?)\s*WHERE\s*"
     r"\{(?P<body>.*)\}\s*$",
-    re.S | re.I,
+    re.DOTALL | re.IGNORECASE,
 )
 _VARIABLE = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
 _PREFIXED = re.compile(r"(?<![\w<\"'?$])([A-Za-z][\w-]*)?:([A-Za-z_][\w-]*)")
@@ -64,7 +64,9 @@ class SparqlConstraint:
     whole_catalogue: bool
 
 
-def constraints_from(shapes: rdflib.Graph, subclasses: Mapping[str, set[str]]) -> list[SparqlConstraint]:
+def constraints_from(
+    shapes: rdflib.Graph, subclasses: Mapping[str, set[str]]
+) -> list[SparqlConstraint]:
     """Every active SPARQL constraint of the shapes graph, ready to run."""
     found = []
     for shape, constraint in shapes.subject_objects(SH.sparql):
@@ -87,8 +89,8 @@ def _constraint(shapes, shape, constraint, subclasses) -> SparqlConstraint:
     match = _QUERY.match(str(select))
     if not match:
         raise ShapeError(f"the sh:select of shape <{name}> is not 'SELECT … WHERE {{ … }}'")
-    if set(shapes.objects(shape, SH.targetNode)) or set(shapes.objects(shape, SH.targetSubjectsOf)) \
-            or set(shapes.objects(shape, SH.targetObjectsOf)) or set(shapes.objects(shape, SH.target)):
+    other_targets = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+    if any(shapes.value(shape, target) is not None for target in other_targets):
         raise ShapeError(f"shape <{name}> with sh:sparql may only use sh:targetClass targets")
     targets = [str(c) for c in shapes.objects(shape, SH.targetClass)]
     if not targets:
@@ -177,7 +179,8 @@ def evaluate(
                     continue
                 bindings = _bindings(solution, constraint.variables)
                 on_one_page.add(tuple(bindings.items()))
-                issues.append(_issue(constraint, bindings, (source_of[graph],), constraint.severity))
+                sources = (source_of[graph],)
+                issues.append(_issue(constraint, bindings, sources, constraint.severity))
         for solution in store.query(constraint.union_query, use_default_graph_as_union=True):
             bindings = _bindings(solution, constraint.variables)
             if tuple(bindings.items()) in on_one_page:
