@@ -626,6 +626,7 @@ def _profile(ctx: ViewContext, runner: _Runner, iri: NamedNode) -> dict:
     return {
         "iri": iri.value,
         "label": py(label_rows[0]["l"]) if label_rows else short_id(iri.value),
+        "vendors": {short_id(str(v["value"])) for v in _cited_values(ctx, values["vendor"])},
         "values": {k: _cited_values(ctx, v) for k, v in values.items()},
         "labels": labels,
         "offers": offers,
@@ -683,10 +684,13 @@ def _numeric_delta(prop: str, before: list[dict] | None, after: list[dict] | Non
 
 
 def _price_values(offers: list[dict], field_name: str) -> tuple[list[dict], dict | None]:
-    """The cheapest stated value of a price field across hosts, with its host."""
+    """The cheapest stated non-zero value of a price field across hosts, with its host
+    (a free tier is not a list price to migrate by)."""
     best, host = None, None
     for offer in offers:
         for value in offer.get(field_name) or []:
+            if not value["value"]:
+                continue
             if best is None or value["value"] < best[0]["value"]:
                 best, host = [value], offer
             elif value["value"] == best[0]["value"] and host is not offer:
@@ -694,18 +698,33 @@ def _price_values(offers: list[dict], field_name: str) -> tuple[list[dict], dict
     return best or [], host
 
 
-def _deltas(mine: dict, theirs: dict) -> dict:
-    deltas: dict = {}
-    for name, field_name in (("input_price", "input_price"), ("output_price", "output_price"),
-                             ("cached_input_price", "cached_input_price")):
+def _price_delta(mine: dict, theirs: dict, field_name: str) -> dict:
+    """Compare like with like: on the vendor's own API when both models are offered there,
+    else on the common host most sources cite, else cheapest paid offer against cheapest."""
+    same = _same_host_deltas(mine["offers"], theirs["offers"], field_name)
+    own = next((d for d in same if d["host"] in mine["vendors"]), None)
+    cited = max(same, key=lambda d: (len({s for v in d["from"] + d["to"] for s in v["sources"]}),
+                                     d["from_value"] != 0, d["host"]), default=None)
+    chosen = own or cited
+    if chosen is not None:
+        basis = "the vendor's own API" if chosen is own else "the same host on both sides"
+        delta = dict(chosen, basis=basis, from_host=chosen["host"], to_host=chosen["host"])
+        delta.pop("host")
+    else:
         before, host_a = _price_values(mine["offers"], field_name)
         after, host_b = _price_values(theirs["offers"], field_name)
-        delta = _numeric_delta("price", before, after)
-        delta["basis"] = "cheapest offer across hosts"
-        delta["from_host"] = host_a["host"] if host_a else None
-        delta["to_host"] = host_b["host"] if host_b else None
-        delta["same_host"] = _same_host_deltas(mine["offers"], theirs["offers"], field_name)
-        deltas[name] = delta
+        delta = dict(_numeric_delta("price", before, after),
+                     basis="cheapest paid offer on each side (no common host)",
+                     from_host=host_a["host"] if host_a else None,
+                     to_host=host_b["host"] if host_b else None)
+    delta["same_host"] = same
+    return delta
+
+
+def _deltas(mine: dict, theirs: dict) -> dict:
+    deltas: dict = {}
+    for name in ("input_price", "output_price", "cached_input_price"):
+        deltas[name] = _price_delta(mine, theirs, name)
     for name, prop in (("context_window", "contextWindow"),
                        ("max_output_tokens", "maxOutputTokens")):
         deltas[name] = _numeric_delta(prop, mine["values"].get(prop),
