@@ -146,12 +146,16 @@ def _models_dev(skip_invalid: bool, progress: Progress, path: str | None) -> Sou
 
 
 def _rdf_sources(path: Path, fmt: str) -> list[SourceGraph]:
-    """Triples in the default graph become source `<file stem>`; named graphs must be source
+    return rdf_sources(path.read_bytes(), fmt, path.stem, origin=str(path))
+
+
+def rdf_sources(data: bytes, fmt: str, default_id: str, *, origin: str) -> list[SourceGraph]:
+    """Triples in the default graph become source `default_id`; named graphs must be source
     graphs (…/source/ID) and stay what they are."""
     from .validation import parse_rdf
 
-    quads = parse_rdf(path.read_bytes(), fmt, source=str(path))
-    default_id = quote(path.stem, safe="-._")
+    quads = parse_rdf(data, fmt, source=origin)
+    default_id = quote(default_id, safe="-._")
     by_source: dict[str, list[ox.Quad]] = {}
     for quad in quads:
         graph = quad.graph_name
@@ -164,14 +168,23 @@ def _rdf_sources(path: Path, fmt: str) -> list[SourceGraph]:
             raise InputError(
                 f"graph {graph} is not a source graph: name graphs {SOURCE}ID, or put the "
                 f"triples in the default graph to make them source {default_id!r}",
-                source=str(path), field="graph",
+                source=origin, field="graph",
             )
         target = source_graph(source_id)
         by_source.setdefault(source_id, []).append(
             ox.Quad(quad.subject, quad.predicate, quad.object, target))
     if not by_source:
-        raise InputError("the file holds no triples", source=str(path))
-    return [SourceGraph(sid, str(path), q) for sid, q in sorted(by_source.items())]
+        raise InputError("the file holds no triples", source=origin)
+    return [SourceGraph(sid, origin, q) for sid, q in sorted(by_source.items())]
+
+
+def page_source(text: str, source_id: str, *, origin: str) -> SourceGraph:
+    """A page sent as text (e.g. over HTTP) as a source."""
+    from .pages import Page
+
+    if not text.strip():
+        raise InputError("the page is empty", source=origin)
+    return _page_source(Page(source_id=source_id, text=text, path=origin))
 
 
 def ingest(store: EmbeddedStore, sources: list[SourceGraph], *,

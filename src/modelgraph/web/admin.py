@@ -1,0 +1,90 @@
+"""Curator writes over HTTP, for holders of the admin token (`Authorization: Bearer …`):
+
+* ``POST /sources/{source_id}`` — the body (RDF by Content-Type, or a page as text/plain)
+  replaces that source's graph;
+* ``POST /sources/models.dev`` — (re)import the models.dev catalogue (``?skip_invalid=true``
+  to leave out and list bad records instead of refusing);
+* ``DELETE /sources/{source_id}`` — remove a source.
+
+Each is the CLI's `ingest` / `remove-source`: validated first (422 with the SHACL report on
+violations), written as one new store generation, never partially.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from ..errors import InputError
+from ..ingest import MODELS_DEV, ingest, page_source, rdf_sources, read_sources, remove_source
+from ..ingest import summarise
+from ..store.embedded import EmbeddedStore
+from .context import service
+from .validation import INPUT_TYPES
+
+router = APIRouter(tags=["admin"])
+PAGE_TYPES = {"text/plain", "text/markdown", "text/html"}
+
+
+def _store(request: Request) -> EmbeddedStore:
+    return EmbeddedStore.open(service(request).executor.data_dir, read_only=True)
+
+
+def _write(request: Request, sources) -> dict:
+    svc = service(request)
+    with svc.write_lock:
+        result = ingest(_store(request), sources)
+    return {
+        "sources": summarise(result.sources),
+        "generation": result.generation,
+        "warnings": len(result.report.warnings()),
+        "conflicts": result.conflicts,
+    }
+
+
+@router.post("/sources/models.dev", summary="(Re)import the models.dev catalogue (admin)")
+async def import_models_dev(
+    request: Request,
+    skip_invalid: bool = Query(False, description="leave out and list bad records"),
+) -> JSONResponse:
+    service(request).require_admin(request)
+    sources = await run_in_threadpool(read_sources, MODELS_DEV, skip_invalid=skip_invalid)
+    return JSONResponse(await run_in_threadpool(_write, request, sources))
+
+
+@router.post("/sources/{source_id}", summary="Replace one source's graph (admin)")
+async def put_source(request: Request, source_id: str) -> JSONResponse:
+    service(request).require_admin(request)
+    body = await request.body()
+    media = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    origin = f"request body for source {source_id}"
+    if media in INPUT_TYPES:
+        sources = await run_in_threadpool(rdf_sources, body, INPUT_TYPES[media], source_id,
+                                          origin=origin)
+    elif media in PAGE_TYPES:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError("the page is not UTF-8 text", source=origin) from None
+        sources = [await run_in_threadpool(page_source, text, source_id, origin=origin)]
+    else:
+        from .errors import UnsupportedMediaType
+
+        raise UnsupportedMediaType(
+            f"send RDF ({', '.join(INPUT_TYPES)}) or a page (text/plain)", field="Content-Type")
+    return JSONResponse(await run_in_threadpool(_write, request, sources))
+
+
+@router.delete("/sources/{source_id}", summary="Remove one source (admin)")
+async def delete_source(request: Request, source_id: str) -> JSONResponse:
+    svc = service(request)
+    svc.require_admin(request)
+
+    def remove() -> str:
+        with svc.write_lock:
+            store = _store(request)
+            remove_source(store, source_id)
+            return store.generation
+
+    return JSONResponse({"removed": source_id, "generation": await run_in_threadpool(remove)})

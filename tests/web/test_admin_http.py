@@ -1,0 +1,69 @@
+"""Curator writes over HTTP: admin token required, validated first, atomic."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from modelgraph.settings import Settings
+from modelgraph.store import EmbeddedStore
+from modelgraph.web.app import create_app
+
+from .. import fictional
+
+TOKEN = "s3cret-admin"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+GOOD = b"""@prefix mg: <https://w3id.org/modelgraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/modelgraph/id/model/zeta-1> a mg:Model ; rdfs:label "Zeta 1" .
+"""
+BAD = b"""@prefix mg: <https://w3id.org/modelgraph/ontology#> .
+<https://w3id.org/modelgraph/id/offer/h/zeta-1> a mg:Offer ;
+  mg:model <https://w3id.org/modelgraph/id/model/zeta-1> ;
+  mg:host <https://w3id.org/modelgraph/id/host/h> ; mg:outputPrice -2.0 .
+"""
+
+
+@pytest.fixture
+def client():
+    app = create_app(Settings(workers=1, admin_token=TOKEN),
+                     store=EmbeddedStore.memory(fictional.quads()))
+    with TestClient(app) as client:
+        yield client
+
+
+def _ids(client) -> set[str]:
+    return {s["id"] for s in client.get("/sources").json()["data"]}
+
+
+def test_writes_need_the_admin_token(client):
+    response = client.post("/sources/zeta", content=GOOD, headers={"Content-Type": "text/turtle"})
+    assert response.status_code == 403
+    assert client.delete("/sources/a").status_code == 403
+    assert _ids(client) == {"a", "b"}
+
+
+def test_a_source_is_added_replaced_and_removed(client):
+    headers = {**AUTH, "Content-Type": "text/turtle"}
+    response = client.post("/sources/zeta", content=GOOD, headers=headers)
+    assert response.status_code == 200, response.text
+    assert _ids(client) == {"a", "b", "zeta"}
+    assert client.get("/models/zeta-1").status_code == 200
+    assert client.delete("/sources/zeta", headers=AUTH).status_code == 200
+    assert _ids(client) == {"a", "b"}
+    assert client.delete("/sources/zeta", headers=AUTH).status_code == 404
+
+
+def test_nonconforming_data_is_refused_with_the_report(client):
+    response = client.post("/sources/zeta", content=BAD,
+                           headers={**AUTH, "Content-Type": "text/turtle"})
+    assert response.status_code == 422
+    report = response.json()["report"]
+    assert any(i["severity"] == "Violation" for i in report["issues"])
+    assert _ids(client) == {"a", "b"}
+
+
+def test_a_page_can_be_sent_as_text_and_an_unknown_page_is_a_400(client):
+    response = client.post("/sources/notes", content=b"just some notes\n",
+                           headers={**AUTH, "Content-Type": "text/plain"})
+    assert response.status_code == 400 and "no extractor" in response.json()["message"]
+    response = client.post("/sources/x", content=b"x", headers={**AUTH, "Content-Type": "image/png"})
+    assert response.status_code == 415
