@@ -45,6 +45,14 @@ def _cheap(size: dict) -> set[str]:
     return {"describe", "lineage", "migration", "price_ladder"} & set(_queries(size))
 
 
+def _failed(size: dict, engine: str, kind: str, query: str) -> str | None:
+    """The status of a measurement that produced no median (timeout, error), else None."""
+    timing = _timing(size, engine, kind, query)
+    if timing and timing.get("median_ms") is None:
+        return timing.get("status", "failed").split(":")[0]
+    return None
+
+
 def _fastest_peer(size: dict, query: str) -> tuple[str, float] | None:
     found = [(p, _median(size, p, "raw", query)) for p in PEERS]
     found = [(p, m) for p, m in found if m is not None]
@@ -103,18 +111,26 @@ def targets(results: dict) -> list[tuple[str, str, str]]:
     views, raw_ox, raw_inproc, tput, rss = [], [], [], [], []
     for query in _queries(size):
         view = _median(size, "modelgraph", "views", query)
+        view_failed = _failed(size, "modelgraph", "views", query)
         peer = _fastest_peer(size, query)
         if view is not None and peer:
             views.append((view <= peer[1] * NOISE,
                           f"{query}: view {view:.2f} ms vs {peer[0]} {peer[1]:.2f} ms"))
+        elif view_failed and peer:
+            views.append((False, f"{query}: view {view_failed} vs {peer[0]} {peer[1]:.2f} ms"))
         mg = _median(size, "modelgraph", "raw", query)
+        mg_failed = _failed(size, "modelgraph", "raw", query)
         ox = _median(size, "oxigraph", "raw", query)
         if mg is not None and ox is not None:
             raw_ox.append((mg <= ox * NOISE, f"{query}: {mg:.2f} vs {ox:.2f} ms"))
+        elif mg_failed and ox is not None:
+            raw_ox.append((False, f"{query}: {mg_failed} vs {ox:.2f} ms"))
         inproc = _median(size, "in-process", "raw", query)
         if query in _cheap(size) and mg is not None and inproc is not None:
             raw_inproc.append((mg - inproc <= 1.0,
                                f"{query}: {mg:.2f} ms vs in-process {inproc:.2f} ms"))
+        elif query in _cheap(size) and mg_failed and inproc is not None:
+            raw_inproc.append((False, f"{query}: {mg_failed} vs in-process {inproc:.2f} ms"))
     engines = size["engines"]
     mg_rps = (engines.get("modelgraph", {}).get("throughput") or {}).get("rps")
     for peer, factor in (("oxigraph", 0.8), ("rdflib-endpoint", 5.0)):
@@ -145,7 +161,7 @@ def targets(results: dict) -> list[tuple[str, str, str]]:
 def _import_seconds(validation: dict) -> float | None:
     if validation.get("status") != "ok" or validation.get("validate_s") is None:
         return None
-    return validation["extract_s"] + validation["validate_s"]
+    return validation["extract_s"] + validation["validate_s"] + validation.get("store_s", 0)
 
 
 def validation_line(validation: dict) -> str:
@@ -154,7 +170,8 @@ def validation_line(validation: dict) -> str:
     extract = f"extract {validation['extract_s']:.1f} s ({validation['quads']:,} quads)"
     if validation.get("validate_s") is None:
         return f"{extract}; SHACL validation {validation.get('validation', 'n/a')}"
-    return (f"{extract} + SHACL {validation['validate_s']:.1f} s = "
+    store = f" + store {validation['store_s']:.1f} s" if "store_s" in validation else ""
+    return (f"{extract} + SHACL {validation['validate_s']:.1f} s{store} = "
             f"{_import_seconds(validation):.1f} s, {validation.get('validation')}")
 
 
