@@ -157,3 +157,16 @@ def test_source_view_pages_triples(ctx):
     assert data["triples_total"] > 5 and len(data["triples_page"]) == 5
     with pytest.raises(NotFound):
         source_view(ctx, "zzz")
+
+
+def test_a_model_without_vendor_or_family_is_listed_once():
+    """Regression: an unbound ?family in OPTIONAL { ?family rdfs:label ?l } matched every
+    labelled thing, listing such a model once per label in the graph."""
+    from modelgraph.rdf import extraction_quads
+    from modelgraph.records import Extraction, ModelClaim, ModelRef, SourceInfo
+
+    lone = Extraction(source_id="c", extractor="test", source=SourceInfo(),
+                      claims=[ModelClaim(model=ModelRef(name="Lone Model"))])
+    store = EmbeddedStore.memory(fictional.quads() + extraction_quads(lone))
+    items = models_view(ViewContext(store), filters={"q": "lone"}).data["items"]
+    assert [(m["id"], m["vendor"], m["family"]) for m in items] == [("lone-model", None, None)]
