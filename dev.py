@@ -78,8 +78,10 @@ def main(argv: list[str]) -> int:
 
 
 def _browser_packages() -> list[str]:
-    """Browser tests need Debian's chromium; listed here once the UI exists."""
-    return [p for p in os.environ.get("MODELGRAPH_TEST_SYSTEM_PACKAGES", "").split() if p]
+    """Browser tests (tests/browser) drive Debian's chromium through Playwright; more
+    packages can be added with MODELGRAPH_TEST_SYSTEM_PACKAGES."""
+    extra = os.environ.get("MODELGRAPH_TEST_SYSTEM_PACKAGES", "").split()
+    return ["chromium", *[p for p in extra if p != "chromium"]]
 
 
 if __name__ == "__main__":

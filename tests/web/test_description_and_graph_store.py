@@ -69,8 +69,9 @@ def test_the_service_description_is_negotiated(client, accept, fmt):
 
 def test_a_browser_gets_the_query_page_once_one_is_installed(client):
     browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-    without_ui = client.get("/sparql", headers=browser)
-    assert without_ui.headers["content-type"] == "application/xml"  # RDF/XML description
+    default_ui = client.get("/sparql", headers=browser)  # create_app installs the web UI
+    assert default_ui.headers["content-type"].startswith("text/html")
+    assert 'id="yasgui"' in default_ui.text
     with serve() as ui_client:
         set_query_ui(ui_client.app, lambda request: HTMLResponse("<h1>query me</h1>"))
         page = ui_client.get("/sparql", headers=browser)

@@ -20,7 +20,7 @@ from ..errors import InputError, ModelgraphError
 from ..execution import GRAPH, InfoJob, QueryExecutor
 from ..settings import Settings
 from ..store.embedded import EmbeddedStore
-from . import admin, errors, gsp, validation, views
+from . import admin, errors, gsp, ui, validation, views
 from .context import QueryUI, Service, service
 from .middleware import AccessLog, BodyLimit
 from .negotiation import HTML_PAGE, negotiate, offers
@@ -173,6 +173,7 @@ def create_app(settings: Settings | None = None, store: EmbeddedStore | None = N
     app.include_router(router)
     app.include_router(gsp.router)
     app.include_router(views.router)
+    ui.install_ui(app)
     app.include_router(validation.router)
     app.include_router(admin.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
