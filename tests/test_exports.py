@@ -7,8 +7,8 @@ import pytest
 
 from modelgraph.exports import build_context, context, model_document, view_jsonld
 from modelgraph.store import EmbeddedStore
-from modelgraph.vocab import CLASSES, MG, PROPERTIES
 from modelgraph.views import ViewContext, models_view
+from modelgraph.vocab import CLASSES, MG, PROPERTIES
 
 from . import fictional
 

@@ -41,7 +41,7 @@ def test_models_lists_aliases_not_snapshots_with_cheapest_prices(ctx):
 
 
 def test_models_filters_by_context_price_modality_and_release(ctx):
-    ids = lambda **f: [m["id"] for m in models_view(ctx, filters=f).data["items"]]  # noqa: E731
+    ids = lambda **f: [m["id"] for m in models_view(ctx, filters=f).data["items"]]
     assert ids(min_context=500000) == ["acme-swift-2"]
     assert ids(max_output_price="0.5") == ["acme-swift-2"]
     assert ids(modality="pdf") == ["acme-swift"]

@@ -23,8 +23,7 @@ import pyoxigraph as ox
 
 from .conflicts import find_conflicts
 from .errors import InputError, NotFound, ValidationFailed
-from .pages import PAGE_SUFFIXES
-from .pages import read_page
+from .pages import PAGE_SUFFIXES, read_page
 from .pipeline import conflict_issues, discover_pages, extract_page
 from .rdf import extraction_quads, source_graph
 from .resources import ontology_graph_iri, ontology_quads

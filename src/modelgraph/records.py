@@ -61,7 +61,7 @@ class PartialDate(Record):
     day: int | None = None
 
     @model_validator(mode="after")
-    def _valid(self) -> "PartialDate":
+    def _valid(self) -> PartialDate:
         if self.day is not None and self.month is None:
             raise ValueError("a day needs a month")
         if self.month is not None and not 1 <= self.month <= 12:
@@ -83,7 +83,7 @@ class PartialDate(Record):
         return f"{self.year:04d}"
 
     @classmethod
-    def parse(cls, iso: str) -> "PartialDate":
+    def parse(cls, iso: str) -> PartialDate:
         for pattern, _ in _DATE_FORMS:
             match = pattern.match(iso.strip())
             if match:
@@ -91,7 +91,7 @@ class PartialDate(Record):
         raise ValueError(f"not an ISO date, year-month or year: {iso!r}")
 
     @classmethod
-    def of(cls, date: dt.date) -> "PartialDate":
+    def of(cls, date: dt.date) -> PartialDate:
         return cls(year=date.year, month=date.month, day=date.day)
 
     def __str__(self) -> str:
@@ -110,7 +110,7 @@ class ModelRef(Record):
     vendor: str | None = None
 
     @model_validator(mode="after")
-    def _named(self) -> "ModelRef":
+    def _named(self) -> ModelRef:
         if not (self.name or self.identifier):
             raise ValueError("a model reference needs a name or an identifier")
         return self

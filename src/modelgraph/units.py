@@ -47,7 +47,7 @@ _PRICE = re.compile(r"^\$?\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*(?:USD)?$")
 def parse_price(text: str) -> Decimal:
     """``$0.150`` -> Decimal('0.150'); ``0.6`` -> Decimal('0.6'). Keeps the stated digits."""
     cleaned = text.strip()
-    cleaned = re.sub(r"\s*(?:/|per)\s*1\s*M\b.*$", "", cleaned, flags=re.I)
+    cleaned = re.sub(r"\s*(?:/|per)\s*1\s*M\b.*$", "", cleaned, flags=re.IGNORECASE)
     match = _PRICE.match(cleaned)
     if not match:
         raise ValueError(f"not a price: {text!r}")
@@ -126,7 +126,7 @@ def parse_date(text: str) -> PartialDate:
     raise ValueError(f"not a date: {text!r}")
 
 
-_AGO = re.compile(r"^(\d+)\s*(d|day|days|w|week|weeks|mo|month|months|y|year|years)\s+ago$", re.I)
+_AGO = re.compile(r"^(\d+)\s*(d|day|days|w|week|weeks|mo|month|months|y|year|years)\s+ago$", re.IGNORECASE)
 
 
 def parse_relative_age(text: str) -> dt.timedelta:

@@ -52,13 +52,13 @@ class EmbeddedStore:
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
-    def memory(cls, quads: Iterable[ox.Quad] = ()) -> "EmbeddedStore":
+    def memory(cls, quads: Iterable[ox.Quad] = ()) -> EmbeddedStore:
         store = ox.Store()
         store.extend(quads)
         return cls(store, None, None)
 
     @classmethod
-    def open(cls, data_dir: Path, *, read_only: bool = True) -> "EmbeddedStore":
+    def open(cls, data_dir: Path, *, read_only: bool = True) -> EmbeddedStore:
         for _attempt in range(3):  # a writer may switch CURRENT while we open the old one
             generation = current_generation(data_dir)
             if generation is None and (data_dir / CURRENT).exists():

@@ -17,8 +17,15 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError
-from ..ingest import MODELS_DEV, ingest, page_source, rdf_sources, read_sources, remove_source
-from ..ingest import summarise
+from ..ingest import (
+    MODELS_DEV,
+    ingest,
+    page_source,
+    rdf_sources,
+    read_sources,
+    remove_source,
+    summarise,
+)
 from ..store.embedded import EmbeddedStore
 from .context import service
 from .validation import INPUT_TYPES

@@ -18,8 +18,8 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from .. import views
-from ..exports import context, model_document, view_jsonld
 from ..execution import DATASET, DatasetJob, GraphJob, QueryJob
+from ..exports import context, model_document, view_jsonld
 from ..queries import entity_iri
 from .context import service
 from .negotiation import HTML_PAGE, Format, negotiate, offers
