@@ -104,16 +104,17 @@ def question_examples(sample: dict[str, str | None]) -> list[Example]:
             "Every price of every offer of one model (and its dated snapshots), with the source "
             "page (named graph) that states it: disagreements show up as two rows.",
             f"""# Which sources state each price of {label}? One row per (host, price, value, source).
-""" + prefixes + f"""SELECT ?hostLabel ?price ?value ?source
+""" + prefixes + f"""SELECT ?host (SAMPLE(?label) AS ?hostLabel) ?price ?value ?source
 WHERE {{
   VALUES ?model {{ <{model}> }}
   VALUES ?price {{ mg:inputPrice mg:outputPrice mg:cachedInputPrice mg:cacheWritePrice }}
   ?offered mg:snapshotOf? ?model .
   ?offer mg:model ?offered ; mg:host ?host .
-  OPTIONAL {{ ?host rdfs:label ?hostLabel }}
+  OPTIONAL {{ ?host rdfs:label ?label }}
   GRAPH ?source {{ ?offer ?price ?value }}
 }}
-ORDER BY ?hostLabel ?price ?value ?source
+GROUP BY ?host ?price ?value ?source
+ORDER BY ?host ?price ?value ?source
 """))
     found.append(Example(
         "questions", "disagreements", "Where do sources disagree?",

@@ -33,7 +33,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .. import views
 from ..errors import ModelgraphError
-from ..vocab import ID, PREFIXES, SOURCE
+from ..vocab import ID, PREFIXES, RDFS, SOURCE
 from .context import service
 from .diagram import lineage_svg
 from .examples import examples
@@ -43,6 +43,7 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 HTML = "text/html; charset=utf-8"
+RDFS_LABEL = RDFS.label.value
 
 NAV = (  # (path, label) of the header's links
     ("/models", "Models"),
@@ -133,7 +134,9 @@ def render_view(request: Request, result: views.ViewResult) -> Response:
         if result.view == "model":
             extra = _model_lineage(ctx, result.data, _root(request))
         elif result.view == "lineage":
-            extra = {"diagram": lineage_markup(result.data, _root(request))}
+            label = _label(ctx, result.data["iri"])
+            extra = {"diagram": lineage_markup(result.data, _root(request), label),
+                     "label": label}
         citations = Citations(_source_index(ctx))
         return render(request, f"{result.view}.html", result=result, data=result.data,
                       queries=_distinct(result.queries + extra.pop("queries", [])),
@@ -214,6 +217,12 @@ def lineage_markup(data: dict, root: str, label: str | None = None) -> Markup | 
                               lambda model_id: f"{root}/models/{quote(model_id, safe='')}"))
 
 
+def _label(ctx: views.ViewContext, iri: str) -> str | None:
+    rows = list(ctx.store.query(
+        f"SELECT ?label WHERE {{ <{iri}> <{RDFS_LABEL}> ?label }} ORDER BY ?label LIMIT 1"))
+    return rows[0]["label"].value if rows else None
+
+
 def _source_index(ctx: views.ViewContext) -> dict[str, dict]:
     try:
         return ctx.sources()
@@ -258,6 +267,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
+        extensions=["jinja2.ext.do"],
         trim_blocks=True,
         lstrip_blocks=True,
     )
