@@ -19,6 +19,17 @@ def test_query_page_runs_an_example_and_shows_rows_without_leaving_the_site(
     expect(page.locator(".tabPanel.active .yasr table.dataTable")).to_contain_text(
         "cachedInputPrice")
     page.screenshot(path=screenshots / "query.png", full_page=True)
+
+    # autocompletion offers the graph's own vocabulary (not Linked Open Vocabularies)
+    page.evaluate("""() => {
+        const yasqe = window.modelgraphYasgui.getTab().getYasqe();
+        yasqe.setValue('PREFIX mg: <https://w3id.org/modelgraph/ontology#>\\n'
+                       + 'SELECT * WHERE { ?model mg:contextWin');
+        yasqe.focus();
+        yasqe.setCursor({line: 1, ch: 1000});
+    }""")
+    page.keyboard.press("Control+Space")
+    expect(page.locator(".CodeMirror-hints")).to_contain_text("mg:contextWindow")
     assert page.foreign_requests == []
 
 

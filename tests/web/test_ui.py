@@ -113,7 +113,7 @@ def test_the_price_example_finds_both_stated_cached_prices(client):
 
 
 @pytest.mark.parametrize("path", VIEW_PAGES)
-def test_every_view_page_shows_its_sparql_with_an_editor_link_and_data_links(client, path):
+def test_every_view_page_shows_its_sparql_with_a_working_editor_link_and_data_links(client, path):
     html = page(client, path)
     assert "The SPARQL behind this page" in html and "<pre><code>" in html
     links = re.findall(r'href="(/query\?[^"]+)"', html)
@@ -122,6 +122,9 @@ def test_every_view_page_shows_its_sparql_with_an_editor_link_and_data_links(cli
     shown = client.get(path + ("&" if "?" in path else "?") + "format=json").json()["queries"]
     assert query in [q["sparql"] for q in shown]
     assert "format=json" in html and "format=jsonld" in html
+    ran = client.post("/sparql", data={"query": query},
+                      headers={"Accept": "application/sparql-results+json"})
+    assert ran.status_code == 200, ran.text  # what the editor gets runs as it is
 
 
 @pytest.mark.parametrize("path", ["/", "/query", "/validation", *VIEW_PAGES])
