@@ -71,3 +71,27 @@ def test_agreement_rules_as_a_table():
     ]
     for prop, a, at, b, bt, expected in cases:
         assert values_agree(prop, a, at, b, bt) is expected, (prop, a, b)
+
+
+def test_conflicts_of_one_subject_only():
+    store = EmbeddedStore.memory(ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TRIG))
+    subject = ox.NamedNode("https://w3id.org/modelgraph/id/model/m1")
+    found = find_conflicts(store, subject=subject)
+    assert found and {c.subject for c in found} == {subject.value}
+
+
+class _TextOnlyStore:
+    """A store that answers query text alone (as the query workers and remote stores do)."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def query(self, sparql, **_):
+        return self.store.query(sparql)
+
+
+def test_a_subject_filter_works_on_stores_that_take_only_query_text():
+    store = EmbeddedStore.memory(ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TRIG))
+    subject = ox.NamedNode("https://w3id.org/modelgraph/id/model/m1")
+    found = find_conflicts(_TextOnlyStore(store), subject=subject)
+    assert {c.subject for c in found} == {subject.value}

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from pyoxigraph import Literal, NamedNode, Variable
+from pyoxigraph import Literal, NamedNode
 
 from .vocab import SOURCE, XSD, sparql_prefixes
 
@@ -32,6 +32,7 @@ _CONFLICT_QUERY = sparql_prefixes() + """
 SELECT ?s ?p ?o ?g WHERE {
   {
     SELECT ?s ?p WHERE {
+      #SUBJECT
       ?p a owl:FunctionalProperty .
       GRAPH ?g1 { ?s ?p ?o1 }
     }
@@ -78,8 +79,10 @@ class Conflict:
 def find_conflicts(store, subject: NamedNode | None = None) -> list[Conflict]:
     """All conflicts in `store` (anything with the EmbeddedStore `query` API)."""
     grouped: dict[tuple[str, str], dict[tuple[str, str | None], ConflictValue]] = {}
-    substitutions = {Variable("s"): subject} if subject is not None else None
-    for row in store.query(_CONFLICT_QUERY, substitutions=substitutions):
+    # the subject is bound in the query text (VALUES, the term serialised by pyoxigraph) so
+    # that any store answers it the same way, remote ones and the query workers included
+    query = _CONFLICT_QUERY.replace("#SUBJECT", f"VALUES ?s {{ {subject} }}" if subject else "")
+    for row in store.query(query):
         graph = row["g"]
         if not isinstance(graph, NamedNode) or not graph.value.startswith(SOURCE):
             continue
