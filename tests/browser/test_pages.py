@@ -20,6 +20,18 @@ def test_query_page_runs_an_example_and_shows_rows_without_leaving_the_site(
         "cachedInputPrice")
     page.screenshot(path=screenshots / "query.png", full_page=True)
 
+    # a source IRI in the results opens that source's page here (a first click on a cut
+    # cell expands it: YASR's own behaviour)
+    link = page.locator(".tabPanel.active .yasr a.iri", has_text="src:").first
+    cut = link.locator("xpath=ancestor::div[contains(@class, 'expandable')]"
+                       "[not(contains(@class, 'expanded'))]")
+    if cut.count():
+        cut.first.click()
+    with page.context.expect_page() as opened:
+        link.click()
+    expect(opened.value).to_have_url(re.compile(re.escape(server) + r"/sources/\w+"))
+    expect(opened.value.locator("h1")).to_contain_text("Source")
+
     # autocompletion offers the graph's own vocabulary (not Linked Open Vocabularies)
     page.evaluate("""() => {
         const yasqe = window.modelgraphYasgui.getTab().getYasqe();

@@ -115,7 +115,7 @@ def query_page(request: Request) -> Response:
             found = examples(_EmptyStore())
             problem = str(exc)
         return render(request, "query.html", examples=[e.to_dict() for e in found],
-                      problem=problem)
+                      problem=problem, id_base=ID, source_base=SOURCE)
 
     return DeferredPage(make, headers={"Vary": "Accept"})
 

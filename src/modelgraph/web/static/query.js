@@ -102,5 +102,30 @@
     });
   });
 
+  // Result IRIs of entities this service has pages for open those pages (the IRIs
+  // themselves are identifiers, not necessarily resolvable on the web).
+  var kinds = [
+    [root.dataset.idBase + "model/", "/models/"],
+    [root.dataset.idBase + "benchmark/", "/benchmarks/"],
+    [root.dataset.sourceBase, "/sources/"]
+  ];
+  function localPage(iri) {
+    for (var i = 0; i < kinds.length; i++) {
+      var base = kinds[i][0];
+      var rest = iri.slice(base.length);
+      if (iri.indexOf(base) === 0 && rest && rest.indexOf("/") < 0 && rest.indexOf("#") < 0) {
+        return root.dataset.pages + kinds[i][1] + encodeURIComponent(decodeURIComponent(rest));
+      }
+    }
+    return null;
+  }
+  root.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".yasr a.iri");
+    var local = link && localPage(link.getAttribute("href") || "");
+    if (!local) { return; }
+    event.preventDefault();
+    window.open(local, link.target || "_self", "noopener");
+  });
+
   window.modelgraphYasgui = yasgui;  // for the browser tests and the curious
 })();
