@@ -48,6 +48,10 @@ def test_query_page_runs_an_example_and_shows_rows_without_leaving_the_site(
 def test_model_page_shows_lineage_and_links_to_migration_with_context_deltas(
         page, server, screenshots):
     page.goto(server + "/models/gpt-4o-mini")
+    # the seed pages disagree on its release date: the row is highlighted, each value cited
+    disputed = page.locator("table.facts tr.conflict", has_text="mg:releaseDate")
+    expect(disputed).to_contain_text("2024-07-18")
+    expect(disputed).to_contain_text("2024-07-17")
     diagram = page.locator("svg.lineage")
     expect(diagram).to_be_visible()
     expect(diagram.locator('a[href="/models/gpt-4-1-nano"]')).to_be_visible()
