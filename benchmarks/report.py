@@ -228,7 +228,7 @@ def markdown(results: dict, plot_name: str) -> str:
         out += ["> **Quick run** (`--quick`: 10k only, few repetitions) — a harness check, "
                 "not numbers to quote.", ""]
     out += [
-        f"Run {meta['date']} on {meta['machine']}; "
+        f"Run {meta['date']} on {meta['machine']}, checkout {meta.get('revision', '?')}; "
         + ", ".join(f"{k} {v}" for k, v in meta["versions"].items()) + ".",
         "",
         f"Each query: {plan['warmup']} warm-up request(s), then up to {plan['reps']} timed "
@@ -236,7 +236,10 @@ def markdown(results: dict, plot_name: str) -> str:
         f"a timeout. Throughput: {plan['clients']} clients on the price ladder for "
         f"{plan['throughput_s']:.0f} s. One engine runs at a time, all on 127.0.0.1. "
         "Latency cells are `median / p95` in ms for the whole request (body read). "
-        "See benchmarks/README.md for the method.",
+        "See benchmarks/README.md for the method and results/findings.md for a reading. "
+        "The machine is shared with other work: 'background load' (1-minute load average "
+        "just before an engine started) shows how busy it was; scans vary by ±30 % between "
+        "runs for that reason.",
         "",
         "## Data", "",
         "| size | quads | graphs | slices | lineage edges | longest chain | conflicting values |",
@@ -289,14 +292,14 @@ def _size_section(name: str, size: dict) -> list[str]:
             + f" | {_ratio(view, peer[1]) + f' ({peer[0]})' if view is not None and peer else '–'} |")
     out += ["", "### Load, memory, throughput", "",
             "| engine | status | load | start-up (until first answer) | loader peak RSS | "
-            "server peak RSS | throughput (price ladder) |",
-            "|---|---|---:|---:|---:|---:|---:|"]
+            "server peak RSS | throughput (price ladder) | background load |",
+            "|---|---|---:|---:|---:|---:|---:|---:|"]
     for engine, o in size["engines"].items():
         tp = o.get("throughput") or {}
         tput = f"{tp['rps']:.0f} req/s ({tp['errors']} errors)" if tp else "–"
         out.append(f"| {engine} | {o.get('status', '?')[:80]} | {_secs(o.get('load_s'))} | "
                    f"{_secs(o.get('startup_s'))} | {_mb(o.get('load_rss'))} | "
-                   f"{_mb(o.get('peak_rss'))} | {tput} |")
+                   f"{_mb(o.get('peak_rss'))} | {tput} | {o.get('background_load', '–')} |")
     out.append("")
     return out
 

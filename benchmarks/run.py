@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import signal
 import subprocess
@@ -136,7 +137,10 @@ def _run_engine(name: str, nquads: Path, work: Path, suite, plan: Plan,
     cls = {"modelgraph": ModelgraphEngine, "oxigraph": OxigraphEngine,
            "rdflib-endpoint": RdflibEngine}[name]
     engine = cls(nquads, work, args.cap)
-    outcome: dict = {"status": "ok", "raw": {}, "views": {}}
+    # the machine is shared: the 1-minute load average before this engine starts (its
+    # predecessor stopped) shows how busy other processes were
+    outcome: dict = {"status": "ok", "raw": {}, "views": {},
+                     "background_load": round(os.getloadavg()[0], 2)}
     reason = engine.available()
     if reason and not (name == "modelgraph" and "in-process" in engines):
         return {"status": f"n/a: {reason}"}
@@ -227,12 +231,24 @@ def _meta(args: argparse.Namespace, plan: Plan) -> dict:
                  "throughput_s": args.throughput_seconds},
         "quick": args.quick,
         "seed": args.seed,
+        "revision": _revision(),
     }
 
 
-def _cpus() -> int:
-    import os
+def _revision() -> str:
+    """The checkout measured: commit, and whether the service code had local changes."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
+                                capture_output=True, text=True, timeout=30).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=root,
+                               capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    return f"{commit or 'unknown'}{' + uncommitted changes in src/' if dirty else ''}"
 
+
+def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
