@@ -1,0 +1,102 @@
+"""The response cache: repeated GETs are answered from memory until the generation changes."""
+
+import asyncio
+
+import pytest
+
+from modelgraph.web.cache import ResponseCache, generation_reader
+
+
+class CountingApp:
+    """A tiny ASGI app that counts how often it really runs."""
+
+    def __init__(self, status=200):
+        self.calls = 0
+        self.status = status
+
+    async def __call__(self, scope, receive, send):
+        self.calls += 1
+        body = f"answer {self.calls}".encode()
+        await send({"type": "http.response.start", "status": self.status,
+                    "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": body})
+
+
+def request(app, path="/models", method="GET", headers=()):
+    messages = []
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def send(message):
+        messages.append(message)
+
+    scope = {"type": "http", "method": method, "path": path, "query_string": b"",
+             "headers": list(headers), "root_path": ""}
+    asyncio.run(app(scope, receive, send))
+    start = messages[0]
+    body = b"".join(m.get("body", b"") for m in messages[1:])
+    return start["status"], dict(start["headers"]), body
+
+
+@pytest.fixture
+def live(tmp_path):
+    (tmp_path / "CURRENT").write_text("gen-1\n")
+    return tmp_path
+
+
+def test_a_repeated_get_is_answered_from_memory_until_the_generation_changes(live):
+    inner = CountingApp()
+    app = ResponseCache(inner, generation_reader(live))
+    assert request(app)[2] == b"answer 1"
+    status, headers, body = request(app)
+    assert (status, body, headers[b"x-cache"]) == (200, b"answer 1", b"hit")
+    assert inner.calls == 1
+    (live / "CURRENT").write_text("gen-22\n")
+    assert request(app)[2] == b"answer 2"
+
+
+def test_no_cache_requests_recompute_and_credentials_bypass(live):
+    inner = CountingApp()
+    app = ResponseCache(inner, generation_reader(live))
+    request(app)
+    assert request(app, headers=[(b"cache-control", b"no-cache")])[2] == b"answer 2"
+    assert request(app, headers=[(b"authorization", b"Bearer x")])[2] == b"answer 3"
+    assert request(app)[2] == b"answer 2"  # the fresh answer replaced the old one
+
+
+def test_errors_and_writes_are_never_cached(live):
+    inner = CountingApp(status=503)
+    app = ResponseCache(inner, generation_reader(live))
+    request(app)
+    request(app)
+    assert inner.calls == 2
+    ok = CountingApp()
+    app = ResponseCache(ok, generation_reader(live))
+    request(app, method="POST")
+    request(app, method="POST")
+    assert ok.calls == 2
+
+
+def test_etag_and_if_none_match(live):
+    app = ResponseCache(CountingApp(), generation_reader(live))
+    etag = request(app)[1][b"etag"]
+    assert b"gen-1" in etag
+    status, _, body = request(app, headers=[(b"if-none-match", etag)])
+    assert status == 304 and body == b""
+
+
+def test_without_a_generation_nothing_is_cached(tmp_path):
+    inner = CountingApp()
+    app = ResponseCache(inner, generation_reader(None))
+    request(app)
+    request(app)
+    assert inner.calls == 2
+
+
+def test_the_cache_keeps_to_its_size(live):
+    inner = CountingApp()
+    app = ResponseCache(inner, generation_reader(live), max_bytes=20)
+    for path in ("/a", "/b", "/c"):
+        request(app, path=path)
+    assert app.size <= 20 and len(app.entries) < 3
