@@ -1,13 +1,13 @@
 """A real `oxigraph serve` for tests, on a free loopback port, with its data in a temp dir.
 
-The `oxigraph` PyPI package (test extra) ships the binary. Use the session fixture::
-
-    from ..oxigraph_server import oxigraph_server  # noqa: F401  (in a conftest.py)
+The `oxigraph` PyPI package (test extra) ships the binary. Use the session fixture
+(tests/conftest.py provides it to every test package)::
 
     def test_something(oxigraph_server):
         RemoteStore(oxigraph_server.url)
 
-or `OxigraphServer(path).start()` / `.stop()` directly.
+or `OxigraphServer(path).start()` / `.stop()` directly. Tests that need the server to hold
+a given dataset while others use it too go through `SharedServer`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,11 @@ import time
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
+
+from modelgraph.store import RemoteStore
+from modelgraph.store.sparql_text import insert_data
 
 START_TIMEOUT_S = 15.0
 
@@ -104,3 +108,36 @@ def oxigraph_server(tmp_path_factory):
         yield server
     finally:
         server.stop()
+
+
+class SharedServer:
+    """The session's server, shared by tests that each need it to hold their own dataset.
+
+    Any test may change the server (store contract tests, CLI tests, service writes).
+    `state()` summarises everything on it (every graph, the default graph too) in two small
+    queries, so a user notices that someone else changed it and loads its data again.
+    """
+
+    def __init__(self, server: OxigraphServer) -> None:
+        self.url = server.url
+        self._everything = RemoteStore(server.url, graph_prefix="", graph_cache_s=0)
+
+    def state(self) -> str:
+        default = self._everything.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+                                         union_default_graph=False)
+        return f"{self._everything.fingerprint()}/{next(iter(default))['n'].value}"
+
+    def load(self, quads: list[ox.Quad]) -> str:
+        """Make the server hold exactly `quads` (in one update); return the new state."""
+        insert = insert_data(quads)
+        update = f"DROP ALL ;\n{insert}" if insert else "DROP ALL"
+        response = httpx.post(self.url + "/update", content=update.encode(),
+                              headers={"content-type": "application/sparql-update"}, timeout=30)
+        response.raise_for_status()
+        return self.state()
+
+    def clear(self) -> str:
+        return self.load([])
+
+    def close(self) -> None:
+        self._everything.close()

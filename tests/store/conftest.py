@@ -23,8 +23,6 @@ import pytest
 from modelgraph.store import EmbeddedStore, RemoteStore, Store
 from modelgraph.store.embedded import write_generation
 
-from ..oxigraph_server import oxigraph_server  # noqa: F401  (session fixture)
-
 EXTERNAL_URL = os.environ.get("MODELGRAPH_TEST_STORE_URL")
 BACKENDS = ["memory", "disk", "remote", "remote-portable"] + (
     ["remote-external"] if EXTERNAL_URL else []

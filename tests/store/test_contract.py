@@ -231,6 +231,29 @@ def test_replace_graph_refuses_quads_of_another_graph_and_changes_nothing(store)
     assert set(store.quads()) == set(seed_quads())
 
 
+def test_replace_graphs_swaps_and_removes_several_sources_in_one_write(store):
+    gamma = ox.NamedNode(SRC + "gamma")
+    store.replace_graphs({
+        ALPHA: in_graph(ALPHA, 'model:zephyr-7 rdfs:label "Zephyr Seven" .'),
+        gamma: [ox.Triple(BREEZE, LABEL, ox.Literal("Breeze II"))],
+        BETA: [],
+    })
+    assert store.named_graphs() == [ALPHA, gamma]
+    assert select(store, "SELECT ?g ?l WHERE { GRAPH ?g { ?m rdfs:label ?l } }") == {
+        (ALPHA.value, "Zephyr Seven"), (gamma.value, "Breeze II")}
+
+
+def test_replace_graphs_checks_every_graph_before_writing_any(store):
+    with pytest.raises(InputError):
+        store.replace_graphs({ALPHA: [], BETA: in_graph(ALPHA, 'model:x rdfs:label "x" .')})
+    assert set(store.quads()) == set(seed_quads())
+
+
+def test_a_query_with_from_sees_the_graphs_it_names(store):
+    query = f"SELECT ?cw FROM <{ALPHA.value}> WHERE {{ model:zephyr-7 mg:contextWindow ?cw }}"
+    assert select(store, query) == {("32000",)}
+
+
 def test_remove_graph_drops_the_graph_and_its_triples(store):
     store.remove_graph(BETA)
     assert store.named_graphs() == [ALPHA]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from urllib.parse import parse_qs
 
 import httpx
@@ -14,6 +15,7 @@ import pytest
 from modelgraph.errors import InputError, QuerySyntaxError, StoreError
 from modelgraph.store import EmbeddedStore, RemoteStore, open_any
 from modelgraph.store.embedded import write_generation
+from modelgraph.store.remote import StoreTimeout
 
 from ..oxigraph_server import free_port
 from .stub_server import Reply, StubServer
@@ -181,6 +183,76 @@ def test_a_dataset_too_big_for_one_update_is_replaced_graph_by_graph(oxigraph_se
     small.replace_dataset([label_quad(f"v{n}", g) for n, g in enumerate(graphs)])
     assert remote.named_graphs() == graphs
     assert {q.object.value for q in remote.quads()} == {"v0", "v1", "v2"}
+
+
+def test_graphs_too_big_for_one_update_are_replaced_one_by_one(oxigraph_server, remote):
+    graphs = [ox.NamedNode(SRC + f"g{n}") for n in range(3)]
+    small = RemoteStore(oxigraph_server.url, max_update_bytes=200)
+    small.replace_graphs({g: [label_quad(f"v{n}", g)] for n, g in enumerate(graphs)})
+    small.replace_graphs({graphs[0]: [], PAGE: [label_quad("new")]})
+    assert remote.named_graphs() == [*graphs[1:], PAGE]
+    assert {q.object.value for q in remote.quads()} == {"v1", "v2", "new"}
+
+
+def test_the_fingerprint_follows_the_content_not_the_order_it_was_written_in(remote):
+    other = ox.NamedNode(SRC + "other")
+    quads = [label_quad("one"), label_quad("two", other),
+             ox.Quad(MODEL, LABEL, ox.Literal("chat", language="fr"), PAGE)]
+    remote.replace_dataset(quads)
+    first = remote.fingerprint()
+    remote.replace_dataset(list(reversed(quads)))
+    assert remote.fingerprint() == first
+    seen = {first}
+    for changed in (
+        [*quads[:2], ox.Quad(MODEL, LABEL, ox.Literal("chat", language="en"), PAGE)],  # language
+        [label_quad("one"), label_quad("two"), quads[2]],  # a triple moved to another graph
+        quads[:2],  # a triple removed
+    ):
+        remote.replace_dataset(changed)
+        assert remote.fingerprint() not in seen
+        seen.add(remote.fingerprint())
+    remote.replace_dataset([])
+    assert remote.fingerprint() == "0-0"
+
+
+def test_graph_sizes_count_each_graph(remote):
+    other = ox.NamedNode(SRC + "other")
+    remote.replace_graph(other, [label_quad("two", other), label_quad("three", other)])
+    assert remote.graph_sizes() == {PAGE.value: 1, other.value: 2}
+
+
+def test_reads_in_a_time_limit_share_it_and_overrunning_is_a_store_timeout():
+    with StubServer(lambda request: Reply(delay_s=0.6)) as stub:
+        store = RemoteStore(stub.url, timeout_s=30)
+        started = time.monotonic()
+        with pytest.raises(StoreTimeout), store.time_limit(0.3):
+            store.query("ASK { ?s ?p ?o }", union_default_graph=False)
+        assert time.monotonic() - started < 0.55
+        with store.time_limit(1.0), store.time_limit(0.2), pytest.raises(StoreTimeout):
+            store.query("ASK {}", union_default_graph=False)  # the tighter limit wins
+
+
+@pytest.mark.parametrize(("template", "sent"), [
+    ("timeout={ms}", ["2000", "30000"]), ("t={s}", ["2", "30"]), ("timeout={s}s", ["2s", "30s"]),
+])
+def test_the_servers_own_timeout_parameter_carries_the_time_left(template, sent):
+    reply = Reply(body=json.dumps({"head": {}, "boolean": True}).encode())
+    with StubServer(lambda request: reply) as stub:
+        store = RemoteStore(stub.url, union_default_graph="native", timeout_param=template)
+        with store.time_limit(2.0):
+            assert bool(store.query("ASK {}"))
+        store.query("ASK {}")  # outside a time limit: the read timeout (30 s)
+    name = template.split("=")[0]
+    assert [parse_qs(r.body.decode())[name][0] for r in stub.requests] == sent
+
+
+@pytest.mark.parametrize("template", ["timeout=10", "timeout={s}{ms}", "={s}", "t={s}{s}"])
+def test_a_timeout_parameter_names_the_parameter_and_one_unit(template):
+    store = RemoteStore.from_env("http://127.0.0.1:1/",
+                                 {"MODELGRAPH_STORE_TIMEOUT_PARAM": "timeout={s}"})
+    assert store.timeout_param[0] == "timeout"
+    with pytest.raises(InputError, match="NAME=\\{s\\}"):
+        RemoteStore("http://127.0.0.1:1/", timeout_param=template)
 
 
 def test_graphs_of_other_applications_are_neither_listed_nor_replaced(oxigraph_server, remote):

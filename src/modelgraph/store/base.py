@@ -47,7 +47,8 @@ class Store(Protocol):
         """Evaluate a SPARQL query.
 
         `union_default_graph`: the default graph is the union of every graph (the usual case;
-        ignored when `default_graph` is given). `substitutions` maps each `Variable` to a
+        ignored when `default_graph` is given, or when the query names its own dataset with
+        FROM / FROM NAMED). `substitutions` maps each `Variable` to a
         term: the query is evaluated with the variable bound to it; a SELECT must project
         the variable. `default_graph` / `named_graphs` set the query's dataset
         explicitly, as the SPARQL protocol's default-graph-uri / named-graph-uri do.
@@ -75,6 +76,11 @@ class Store(Protocol):
 
         An empty `quads` removes the graph.
         """
+        ...
+
+    def replace_graphs(self, graphs: dict[ox.NamedNode, Iterable[ox.Quad | ox.Triple]]) -> None:
+        """Replace several graphs as `replace_graph` does, in one write (an ingest of many
+        sources); every graph is checked before anything is written."""
         ...
 
     def remove_graph(self, graph: ox.NamedNode) -> None:

@@ -95,11 +95,14 @@ class EmbeddedStore:
         named_graphs: list | None = None,
         base_iri: str | None = None,
     ):
-        """Run a SPARQL query. By default the default graph is the union of all graphs."""
+        """Run a SPARQL query. By default the default graph is the union of all graphs; a
+        query with its own FROM / FROM NAMED gets the dataset it names."""
+        from .sparql_text import has_dataset_clause
+
         kwargs: dict = {"substitutions": substitutions, "base_iri": base_iri}
         if default_graph is not None:
             kwargs["default_graph"] = default_graph
-        else:
+        elif not has_dataset_clause(sparql):  # pyoxigraph's union would override FROM
             kwargs["use_default_graph_as_union"] = union_default_graph
         if named_graphs is not None:
             kwargs["named_graphs"] = named_graphs

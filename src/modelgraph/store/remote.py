@@ -30,7 +30,8 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Self
 from urllib.parse import urlencode
 
@@ -68,6 +69,11 @@ _POSITION = re.compile(r"error at (\d+):(\d+)|line (\d+), column (\d+)", re.IGNO
 _MAX_MESSAGE = 1500
 
 ENV_PREFIX = "MODELGRAPH_STORE_"
+_TIMEOUT_UNITS = {"{s}": 1.0, "{ms}": 1000.0}
+
+
+class StoreTimeout(StoreError):
+    """The triplestore did not answer within the time allowed (ours, or the server's own)."""
 
 
 class RemoteStore:
@@ -78,7 +84,17 @@ class RemoteStore:
     ``gsp_url=""`` for a server without the Graph Store Protocol. `auth` is a
     ``(user, password)`` pair (HTTP Basic), a bearer token string, or any ``httpx.Auth``;
     credentials in the URL (``https://user:pw@host/``) are used too and never printed.
+    `timeout_param` is the server's own per-query time limit parameter as a template:
+    ``"timeout={s}"`` (whole seconds), ``"timeout={ms}"`` (milliseconds), with text around
+    the placeholder if the server wants it (``"timeout={s}s"``); each query carries its time
+    limit in it, so that the server stops the work too (Oxigraph server has no such
+    parameter).
     """
+
+    # What code written for the embedded store also reads: a server has no data directory
+    # (so no local validation cache) and no generations (see `fingerprint` instead).
+    data_dir = None
+    generation = None
 
     def __init__(
         self,
@@ -94,6 +110,7 @@ class RemoteStore:
         graph_prefix: str = BASE,
         graph_cache_s: float = 5.0,
         max_update_bytes: int = DEFAULT_MAX_UPDATE_BYTES,
+        timeout_param: str | None = None,
     ) -> None:
         if union_default_graph not in UNION_MODES:
             raise InputError(
@@ -111,7 +128,9 @@ class RemoteStore:
         self.graph_prefix = graph_prefix
         self.graph_cache_s = graph_cache_s
         self.max_update_bytes = max_update_bytes
+        self.timeout_param = _timeout_param(timeout_param)
         self._union_mode = union_default_graph
+        self._local = threading.local()  # per-thread deadline of `time_limit`
         self._lock = threading.Lock()
         self._graphs: list[str] | None = None
         self._graphs_at = 0.0
@@ -139,6 +158,8 @@ class RemoteStore:
             kwargs["union_default_graph"] = value
         if (value := get("GRAPH_PREFIX")) is not None:
             kwargs["graph_prefix"] = value
+        if (value := get("TIMEOUT_PARAM")) is not None:
+            kwargs["timeout_param"] = value
         for name, least in (("timeout_s", 1e-3), ("write_timeout_s", 1e-3), ("graph_cache_s", 0),
                             ("max_update_bytes", 0)):
             if (value := get(name.upper())) is not None:
@@ -185,11 +206,16 @@ class RemoteStore:
         Substitutions travel as a trailing VALUES clause (see `sparql_text`); the base IRI as
         a BASE declaration. With `union_default_graph=False` and no explicit dataset, the
         server's own default graph is queried (an empty one on "native" servers, whose own
-        default graph is the union).
+        default graph is the union). A query with its own FROM / FROM NAMED gets the dataset
+        it names, as in the embedded store (protocol parameters would override it).
         """
         text = sparql_text.with_values(sparql, substitutions or {})
         base = sparql_text.base_declaration(base_iri)
-        params = self._dataset(union_default_graph, default_graph, named_graphs)
+        if default_graph is None and named_graphs is None and \
+                sparql_text.has_dataset_clause(sparql):
+            params = []
+        else:
+            params = self._dataset(union_default_graph, default_graph, named_graphs)
         response = self._post_query(base + text, params, shift=len(base))
         return self._results(response)
 
@@ -202,6 +228,42 @@ class RemoteStore:
         with self._lock:
             self._graphs, self._graphs_at = [g.value for g in graphs], time.monotonic()
         return graphs
+
+    def graph_sizes(self) -> dict[str, int]:
+        """How many triples each modelgraph graph holds, by graph IRI (one request)."""
+        rows = self._select(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE "
+            f"{{ GRAPH ?g {{ ?s ?p ?o }} {self._graph_filter()} }} GROUP BY ?g"
+        )
+        try:
+            sizes = {row["g"].value: int(row["n"].value) for row in rows
+                     if isinstance(row["g"], ox.NamedNode)}
+        except (TypeError, ValueError, AttributeError):
+            raise self._garbage(self.query_url, "a count that is not a number") from None
+        return dict(sorted(sizes.items()))
+
+    def fingerprint(self) -> str:
+        """A short digest of every modelgraph quad, computed by the server in one request.
+
+        It changes whenever a quad is added, removed or moved to another graph, and does not
+        depend on the order the server keeps them in: each quad is hashed (MD5 of its terms,
+        literals with language and datatype) and the digits of the hashes are summed. Blank
+        nodes count by position only (their labels mean nothing outside the server).
+        """
+        terms = ', " ", '.join(_term_text(v) for v in ("?g", "?s", "?p", "?o"))
+        digits = f'REPLACE(MD5(CONCAT({terms})), "[a-f]", "")'
+        rows = self._select(
+            "SELECT (COUNT(*) AS ?n) (SUM(?h) AS ?sum) WHERE { "
+            f"GRAPH ?g {{ ?s ?p ?o }} {self._graph_filter()} "
+            f'BIND(COALESCE(xsd:integer(SUBSTR({digits}, 1, 10)), 0) AS ?h) }}',
+            prefix="PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n",
+        )
+        try:
+            count = int(rows[0]["n"].value)
+            total = int(rows[0]["sum"].value) if count else 0
+        except (IndexError, TypeError, ValueError, AttributeError):
+            raise self._garbage(self.query_url, "a fingerprint that is not a number") from None
+        return f"{count}-{total:x}"
 
     def quads(self, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
         if graph is not None:
@@ -273,6 +335,40 @@ class RemoteStore:
         finally:
             self._forget_graphs()
 
+    def replace_graphs(self, graphs: Mapping[ox.NamedNode, Iterable[ox.Quad | ox.Triple]]) -> None:
+        """Replace several graphs (an empty one is removed): one update request when it fits in
+        `max_update_bytes` and the server takes it (atomic where a request is a transaction:
+        Oxigraph, Fuseki/TDB2, GraphDB); otherwise graph by graph, each graph atomically but
+        not the set. Every graph is checked before anything is sent."""
+        named = {self._writable(g): list(quads_in_graph(g, q)) for g, q in graphs.items()}
+        try:
+            self._write_in_one_request(list(named), [q for qs in named.values() for q in qs],
+                                       f"replacing {len(named)} graph(s)", named)
+        finally:
+            self._forget_graphs()
+
+    def _write_in_one_request(self, drop: list[ox.NamedNode], quads: list[ox.Quad],
+                              what: str, by_graph: dict[ox.NamedNode, list[ox.Quad]],
+                              stale: Iterable[ox.NamedNode] = ()) -> None:
+        """Drop `drop` and insert `quads` in one update request; graph by graph when it is
+        too big or refused as too big (`by_graph` then says what each graph must hold)."""
+        update = sparql_text.replace_graphs_update(drop, quads)
+        if len(update.encode()) <= self.max_update_bytes:
+            try:
+                if update:
+                    self._update(update, what)
+                return
+            except StoreError as exc:
+                # some servers cap one request (Virtuoso: "SQL text ... exceeded");
+                # going graph by graph rewrites every graph, whatever the refusal left
+                if getattr(exc, "http_status", None) not in _REFUSED_TOO_BIG:
+                    raise
+                log.warning("%s; writing graph by graph instead", exc)
+        for graph, graph_quads in by_graph.items():
+            self.replace_graph(graph, graph_quads)
+        for graph in stale:
+            self.remove_graph(graph)
+
     def replace_dataset(self, quads: Iterable[ox.Quad]) -> None:
         """Replace every modelgraph graph with `quads` (which must all be in named graphs).
 
@@ -292,32 +388,42 @@ class RemoteStore:
             graphs[self._writable(quad.graph_name)] = None
         old = self.named_graphs()
         stale = [g for g in old if g not in graphs]
+        by_graph: dict[ox.NamedNode, list[ox.Quad]] = {g: [] for g in graphs}
+        for quad in quads:
+            by_graph[quad.graph_name].append(quad)
         try:
-            update = sparql_text.replace_graphs_update([*old, *[g for g in graphs if g not in old]],
-                                                       quads)
-            if len(update.encode()) <= self.max_update_bytes:
-                try:
-                    if update:
-                        self._update(update, "replacing the dataset")
-                    return
-                except StoreError as exc:
-                    # some servers cap one request (Virtuoso: "SQL text ... exceeded");
-                    # going graph by graph rewrites every graph, whatever the refusal left
-                    if getattr(exc, "http_status", None) not in _REFUSED_TOO_BIG:
-                        raise
-                    log.warning("%s; replacing the dataset graph by graph instead", exc)
-            by_graph: dict[ox.NamedNode, list[ox.Quad]] = {g: [] for g in graphs}
-            for quad in quads:
-                by_graph[quad.graph_name].append(quad)
-            for graph, graph_quads in by_graph.items():
-                self.replace_graph(graph, graph_quads)
-            for graph in stale:
-                self.remove_graph(graph)
+            self._write_in_one_request([*old, *[g for g in graphs if g not in old]], quads,
+                                       "replacing the dataset", by_graph, stale)
         finally:
             self._forget_graphs()
 
     def close(self) -> None:
         self._client.close()
+
+    @contextmanager
+    def time_limit(self, seconds: float) -> Iterator[None]:
+        """Reads in this block (this thread only) share one time limit of `seconds` in all:
+        each request waits at most what is left of it, and the server is told the same
+        through `timeout_param`. Overrunning raises `StoreTimeout`. Writes keep
+        `write_timeout_s`."""
+        previous = getattr(self._local, "deadline", None)
+        deadline = time.monotonic() + seconds
+        self._local.deadline = deadline if previous is None else min(previous, deadline)
+        try:
+            yield
+        finally:
+            self._local.deadline = previous
+
+    def _read_timeout(self) -> float:
+        """What a read request may wait: the time left in `time_limit`, else `timeout_s`."""
+        deadline = getattr(self._local, "deadline", None)
+        if deadline is None:
+            return self.timeout_s
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise StoreTimeout("the time limit ran out before the triplestore was asked",
+                               source=_shown(self.query_url))
+        return left
 
     # -- the dataset of a query ----------------------------------------------------------
     def union_mode(self) -> str:
@@ -395,17 +501,23 @@ class RemoteStore:
         return graph
 
     # -- HTTP ------------------------------------------------------------------------------
-    def _select(self, sparql: str) -> list[ox.QuerySolution]:
-        result = self._results(self._post_query(sparql, []))
+    def _select(self, sparql: str, prefix: str = "") -> list[ox.QuerySolution]:
+        result = self._results(self._post_query(prefix + sparql, []))
         if not isinstance(result, ox.QuerySolutions):
             raise self._garbage(self.query_url, "something other than a table of results")
         return list(result)
 
     def _post_query(self, sparql: str, params: list[tuple[str, str]], shift: int = 0):
+        timeout = self._read_timeout()
+        if self.timeout_param is not None:
+            name, placeholder, template = self.timeout_param
+            amount = timeout * _TIMEOUT_UNITS[placeholder]
+            params = [*params, (name, template.replace(placeholder, f"{max(amount, 1):.0f}"))]
         response = self._send(
             "POST",
             self.query_url,
             what="a query",
+            timeout=timeout,
             content=urlencode([("query", sparql), *params]).encode(),
             headers={"accept": _ACCEPT.get(sparql_text.query_form(sparql),
                                            f"{_ACCEPT_TABLES}, {_ACCEPT_GRAPHS}"),
@@ -432,7 +544,7 @@ class RemoteStore:
                 method, url, timeout=httpx.Timeout(timeout or self.timeout_s), **kwargs
             )
         except httpx.TimeoutException:
-            raise StoreError(
+            raise StoreTimeout(
                 f"the triplestore did not answer {what} within "
                 f"{timeout or self.timeout_s:g} s",
                 source=shown,
@@ -485,7 +597,14 @@ class RemoteStore:
             if rdf_format is not None:
                 return _query_triples(ox.parse(response.content, format=rdf_format))
         except (SyntaxError, ValueError) as exc:
-            raise self._garbage(url, f"an unreadable {media} document ({exc})") from None
+            # pyoxigraph results may only be dropped by the thread that made them, and the
+            # error may be dropped by another (a web server's event loop): let go of it here
+            result = None
+            problem = str(exc)
+        else:
+            problem = None
+        if problem is not None:
+            raise self._garbage(url, f"an unreadable {media} document ({problem})")
         raise self._garbage(url, f"{media or 'an untyped document'}, not SPARQL results")
 
     @staticmethod
@@ -562,6 +681,27 @@ def _number(text: str, name: str, least: float) -> float:
         wanted = "a positive number" if least > 0 else "a number, 0 or more"
         raise InputError(f"{name} must be {wanted}, not {text!r}", field=name)
     return value
+
+
+def _timeout_param(template: str | None) -> tuple[str, str, str] | None:
+    """``"timeout={s}s"`` -> ("timeout", "{s}", "{s}s"): name, placeholder, value template."""
+    if template is None:
+        return None
+    name, _, value = template.partition("=")
+    found = [p for p in _TIMEOUT_UNITS if p in value]
+    if not name or len(found) != 1 or value.count(found[0]) != 1:
+        raise InputError(
+            "a server timeout parameter is written NAME={s} or NAME={ms} (text around the "
+            f"placeholder allowed, e.g. timeout={{s}}s), not {template!r}",
+            field="timeout_param",
+        )
+    return name, found[0], value
+
+
+def _term_text(var: str) -> str:
+    """SPARQL for a term's identity as text: an IRI, a literal with language and datatype."""
+    return (f'IF(isBlank({var}), "_:", IF(isLiteral({var}), CONCAT("\\"", STR({var}), '
+            f'"\\"@", LANG({var}), "^^", STR(DATATYPE({var}))), STR({var})))')
 
 
 def _graph_iris(graphs, field: str) -> list[str]:

@@ -160,3 +160,10 @@ def replace_graphs_update(drop: Iterable[ox.NamedNode], quads: Iterable[ox.Quad]
     if insert:
         operations.append(insert)
     return " ;\n".join(operations)
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    """True when the query names its own dataset (FROM or FROM NAMED, outside strings,
+    IRIs and comments)."""
+    return any(match.lastgroup == "word" and match.group().upper() == "FROM"
+               for match in _TOKENS.finditer(sparql))
