@@ -7,12 +7,17 @@ Exit codes:
   3  SHACL violations: the data was refused (the stored graph is unchanged)
   4  not found (no such graph)
   5  store unavailable (not built yet, locked, unreachable)
+
+Every command that uses the store takes --data DIR (the embedded store) or --store URL (a
+SPARQL triplestore such as `oxigraph serve`; see docs/remote-stores.md); without either,
+$MODELGRAPH_STORE_URL if set, else the default data directory.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +27,8 @@ import pyoxigraph as ox
 from . import pipeline
 from .errors import InputError, ModelgraphError, NotFound, StoreError, ValidationFailed
 from .pages import read_page
+from .store import ENV_STORE_URL, is_store_url
+from .store.base import Store
 from .store.embedded import ENV_DATA_DIR, EmbeddedStore, default_data_dir
 
 RDF_FORMATS = {
@@ -47,8 +54,37 @@ def _data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data) if args.data else default_data_dir()
 
 
-def _open(args: argparse.Namespace) -> EmbeddedStore:
+def _store_url(args: argparse.Namespace) -> str | None:
+    """The triplestore a command works on: --store, a URL given as --data, else
+    $MODELGRAPH_STORE_URL when no --data is given; None for the embedded store."""
+    if getattr(args, "store", None):
+        if not is_store_url(args.store):
+            raise InputError(f"--store takes an http:// or https:// URL, not {args.store!r} "
+                             "(a data directory is given with --data)", field="--store")
+        return args.store
+    if is_store_url(args.data):
+        return args.data
+    if not args.data:
+        return os.environ.get(ENV_STORE_URL) or None
+    return None
+
+
+def _remote(url: str):
+    from .store.remote import RemoteStore
+
+    return RemoteStore.from_env(url)
+
+
+def _open(args: argparse.Namespace) -> Store:
+    url = _store_url(args)
+    if url:
+        return _remote(url)
     return EmbeddedStore.open(_data_dir(args), read_only=True)
+
+
+def _where(store: Store) -> str:
+    """Where a store keeps its data, fit to print (a URL without credentials)."""
+    return str(store.data_dir) if store.data_dir is not None else store.url
 
 
 def _write(args: argparse.Namespace, payload: bytes | str) -> None:
@@ -67,11 +103,15 @@ def _write(args: argparse.Namespace, payload: bytes | str) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     seeds = Path(args.seeds)
-    data_dir = None if args.dry_run else _data_dir(args)
-    result = pipeline.build(seeds, data_dir)
+    url = None if args.dry_run else _store_url(args)
+    store = _remote(url) if url else None
+    data_dir = None if args.dry_run or store is not None else _data_dir(args)
+    result = pipeline.build(seeds, data_dir, store=store)
     dataset = result.dataset
     if args.format == "json":
-        _write(args, json.dumps(_build_summary(result), indent=2))
+        summary = _build_summary(result)
+        summary["store"] = store.url if store is not None else None
+        _write(args, json.dumps(summary, indent=2))
         return 0
     width = max(len(s.source_id) for s in dataset.sources)
     print(f"{'source':<{width}}  {'format':<13} {'claims':>6} {'triples':>7}  site / title")
@@ -87,6 +127,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     if result.data_dir is not None:
         print(f"stored in {result.data_dir} (generation {result.generation})")
+    elif store is not None:
+        print(f"stored in {store.url} (modelgraph's graphs there replaced)")
     else:
         print("dry run: nothing stored")
     return 0
@@ -256,7 +298,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.graph:
         graph = ox.NamedNode(args.graph)
         if graph not in store.named_graphs():
-            raise NotFound(f"no graph <{args.graph}> in the store", source=str(_data_dir(args)))
+            raise NotFound(f"no graph <{args.graph}> in the store", source=_where(store))
     _write(args, store.dump(RDF_FORMATS[args.format], graph))
     return 0
 
@@ -287,10 +329,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     progress = Progress(enabled=not args.quiet)
     sources = read_sources(args.target, skip_invalid=args.skip_invalid, progress=progress,
                            catalogue_file=args.catalogue_file)
-    data_dir = _data_dir(args)
-    if current_generation(data_dir) is None:  # first ingest into an empty data directory
-        write_generation(data_dir, ontology_quads())
-    store = EmbeddedStore.open(data_dir, read_only=True)
+    url = _store_url(args)
+    if url:
+        store = _remote(url)
+    else:
+        data_dir = _data_dir(args)
+        if current_generation(data_dir) is None:  # first ingest into an empty data directory
+            write_generation(data_dir, ontology_quads())
+        store = EmbeddedStore.open(data_dir, read_only=True)
     result = ingest(store, sources, progress=progress)
     summary = {
         "sources": summarise(result.sources),
@@ -306,7 +352,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"{source['source_id']}: {source['triples']} triples from {source['origin']}")
         for skipped in source["skipped_records"]:
             print(f"    skipped (invalid): {skipped}")
-    print(f"stored as generation {result.generation}; {summary['warnings']} warning(s), "
+    stored = f"generation {result.generation}" if result.generation else _where(store)
+    print(f"stored in {stored}; {summary['warnings']} warning(s), "
           f"{result.conflicts} conflict(s); validated in {summary['seconds']['validate']} s")
     return 0
 
@@ -330,9 +377,10 @@ def cmd_sources(args: argparse.Namespace) -> int:
 def cmd_remove_source(args: argparse.Namespace) -> int:
     from .ingest import remove_source
 
-    store = EmbeddedStore.open(_data_dir(args), read_only=True)
+    store = _open(args)
     remove_source(store, args.source_id)
-    print(f"removed source {args.source_id} (generation {store.generation})")
+    print(f"removed source {args.source_id} "
+          f"({f'generation {store.generation}' if store.generation else _where(store)})")
     return 0
 
 
@@ -342,12 +390,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .store.embedded import current_generation
     from .web.serve import run
 
+    url = _store_url(args)
     overrides = {k: v for k, v in {
-        "host": args.host, "port": args.port, "data_dir": args.data, "seeds_dir": args.seeds,
+        "host": args.host, "port": args.port, "data_dir": None if url else args.data,
+        "store_url": url, "seeds_dir": args.seeds,
         "query_timeout_s": args.timeout, "workers": args.workers,
     }.items() if v is not None}
     settings = Settings(**overrides)
-    if current_generation(Path(settings.data_dir)) is None:
+    if url:
+        _build_remote_if_empty(_remote(url), settings, args.no_build)
+    elif current_generation(Path(settings.data_dir)) is None:
         if args.no_build:
             raise StoreError(f"no graph in {settings.data_dir}; run `modelgraph build`",
                              source=str(settings.data_dir))
@@ -360,14 +412,37 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build_remote_if_empty(store, settings, no_build: bool) -> None:
+    """Before serving a triplestore: build into it from the seed pages if it holds no
+    modelgraph graph yet (unless told not to)."""
+    with store:
+        if store.named_graphs():
+            return
+        if no_build:
+            raise StoreError("no modelgraph graph on the triplestore; run "
+                             "`modelgraph build --store URL`", source=store.url)
+        print(f"no graph on {store.url} yet: building it from {settings.seeds_dir}",
+              file=sys.stderr)
+        result = pipeline.build(Path(settings.seeds_dir), None, store=store)
+        print(f"built {len(result.dataset.sources)} sources, {len(result.dataset.quads)} quads",
+              file=sys.stderr)
+
+
 # -- parser --------------------------------------------------------------------------------
 
 
 def _add_data(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
         "--data",
         metavar="DIR",
         help=f"data directory (default: ${ENV_DATA_DIR}, else ~/.local/share/modelgraph)",
+    )
+    where.add_argument(
+        "--store",
+        metavar="URL",
+        help="a SPARQL triplestore instead of a data directory, e.g. http://127.0.0.1:7878 "
+             f"for `oxigraph serve` (default: ${ENV_STORE_URL}; docs/remote-stores.md)",
     )
 
 

@@ -1,7 +1,9 @@
 """The whole build: pages -> extract -> resolve -> RDF -> validate -> commit.
 
 `build_dataset` does everything but writing; `build` also commits the result to a data
-directory, atomically (store/embedded.py), and only when validation finds no violation.
+directory, atomically (store/embedded.py), or to a given store (a triplestore server:
+one update request, see docs/remote-stores.md), and only when validation finds no
+violation.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .pages import PAGE_SUFFIXES, Page, read_page
 from .rdf import extraction_quads, source_graph
 from .records import Extraction, PartialDate
 from .resources import ontology_graph_iri, ontology_quads
+from .store.base import Store
 from .store.embedded import EmbeddedStore, write_generation
 from .validation import ValidationIssue, ValidationReport, validate_quads
 
@@ -184,12 +187,17 @@ def commit(dataset: Dataset, data_dir: Path) -> str:
     return write_generation(data_dir, dataset.quads)
 
 
-def build(seeds_dir: Path, data_dir: Path | None) -> BuildResult:
+def build(seeds_dir: Path, data_dir: Path | None, *, store: Store | None = None) -> BuildResult:
     """Build from pages and, with a data directory, commit. Errors leave the store as it was.
 
-    Without a data directory the dataset is built and checked but not stored.
+    With `store` instead (a RemoteStore), the dataset replaces modelgraph's graphs there.
+    Without either the dataset is built and checked but not stored.
     """
     dataset = build_dataset(seeds_dir)
+    if store is not None:
+        require_conforming(dataset)
+        store.replace_dataset(dataset.quads)
+        return BuildResult(dataset, None, None)
     if data_dir is None:
         require_conforming(dataset)
         return BuildResult(dataset, None, None)

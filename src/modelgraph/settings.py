@@ -33,6 +33,12 @@ class Settings(BaseSettings):
         description="Directory holding the store generations "
         "(default $XDG_DATA_HOME/modelgraph, i.e. ~/.local/share/modelgraph).",
     )
+    store_url: str | None = Field(
+        None,
+        description="URL of a SPARQL triplestore (e.g. http://127.0.0.1:7878 for `oxigraph "
+        "serve`) to serve instead of the data directory; configured further by "
+        "MODELGRAPH_STORE_* variables (docs/remote-stores.md). Unset: the embedded store.",
+    )
     seeds_dir: Path = Field(
         Path("seeds"), description="Directory of scraped pages a build reads (*.txt)."
     )
@@ -83,6 +89,17 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Lowest level of log messages written."
     )
+
+    @field_validator("store_url", mode="before")
+    @classmethod
+    def _check_store_url(cls, value):
+        from .store import is_store_url
+
+        if value in (None, ""):
+            return None
+        if not is_store_url(value):
+            raise ValueError("a store URL starts with http:// or https://")
+        return value
 
     @field_validator("cors_origins", mode="before")
     @classmethod

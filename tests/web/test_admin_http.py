@@ -1,13 +1,9 @@
 """Curator writes over HTTP: admin token required, validated first, atomic."""
 
 import pytest
-from fastapi.testclient import TestClient
-
-from modelgraph.settings import Settings
-from modelgraph.store import EmbeddedStore
-from modelgraph.web.app import create_app
 
 from .. import fictional
+from .conftest import BACKENDS, served
 
 TOKEN = "s3cret-admin"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -22,11 +18,10 @@ BAD = b"""@prefix mg: <https://w3id.org/modelgraph/ontology#> .
 """
 
 
-@pytest.fixture
-def client():
-    app = create_app(Settings(workers=1, admin_token=TOKEN),
-                     store=EmbeddedStore.memory(fictional.quads()))
-    with TestClient(app) as client:
+@pytest.fixture(params=BACKENDS)
+def client(request):
+    with served(request, fictional.quads(), admin_token=TOKEN,
+                raise_server_exceptions=True) as client:
         yield client
 
 

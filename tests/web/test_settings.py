@@ -38,6 +38,14 @@ def test_settings_come_from_the_environment(monkeypatch, tmp_path):
     assert "hunter2" not in repr(settings)
 
 
+def test_a_store_url_from_the_environment_chooses_a_triplestore(monkeypatch):
+    assert Settings().store_url is None
+    monkeypatch.setenv("MODELGRAPH_STORE_URL", "http://127.0.0.1:7878")
+    assert Settings().store_url == "http://127.0.0.1:7878"
+    monkeypatch.setenv("MODELGRAPH_STORE_URL", "")
+    assert Settings().store_url is None
+
+
 def test_cors_origins_also_accept_a_json_list(monkeypatch):
     monkeypatch.setenv("MODELGRAPH_CORS_ORIGINS", '["*"]')
     assert Settings().cors_origins == ["*"]
@@ -52,7 +60,8 @@ def test_the_defaults_are_safe():
 
 
 @pytest.mark.parametrize(
-    "name, value", [("port", -1), ("query_timeout_s", 0), ("workers", 0), ("log_format", "xml")]
+    "name, value", [("port", -1), ("query_timeout_s", 0), ("workers", 0), ("log_format", "xml"),
+                    ("store_url", "/var/lib/modelgraph")]
 )
 def test_an_invalid_setting_is_refused_naming_it(name, value):
     with pytest.raises(ValidationError, match=name):

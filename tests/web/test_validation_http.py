@@ -2,21 +2,16 @@
 
 import pytest
 import rdflib
-from fastapi.testclient import TestClient
-
-from modelgraph.settings import Settings
-from modelgraph.store import EmbeddedStore
-from modelgraph.web.app import create_app
 
 from .. import fictional
+from .conftest import BACKENDS, served
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 
 
-@pytest.fixture(scope="module")
-def client():
-    app = create_app(Settings(workers=1), store=EmbeddedStore.memory(fictional.quads()))
-    with TestClient(app) as client:
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(request):
+    with served(request, fictional.quads(), raise_server_exceptions=True) as client:
         yield client
 
 

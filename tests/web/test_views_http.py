@@ -1,24 +1,22 @@
 """Helper views over HTTP: JSON, JSON-LD and HTML, errors as JSON, the SPARQL shown."""
 
 import json
+from collections import Counter
 
 import pyoxigraph as ox
 import pytest
-from fastapi.testclient import TestClient
 
 from modelgraph.exports import context
-from modelgraph.settings import Settings
 from modelgraph.store import EmbeddedStore
-from modelgraph.web.app import create_app
 
 from .. import fictional
+from .conftest import BACKENDS, served
 
 
-@pytest.fixture(scope="module")
-def client():
-    app = create_app(Settings(workers=1, stale_after_days=36500),
-                     store=EmbeddedStore.memory(fictional.quads()))
-    with TestClient(app) as client:
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(request):
+    with served(request, fictional.quads(), workers=1, stale_after_days=36500,
+                raise_server_exceptions=True) as client:
         yield client
 
 
@@ -97,8 +95,16 @@ def test_context_and_export(client):
     assert ctx.headers["content-type"].startswith("application/ld+json")
     assert "inputPrice" in ctx.json()["@context"]
     dump = client.get("/export", params={"format": "nquads"})
-    quads = set(ox.parse(dump.content, format=ox.RdfFormat.N_QUADS))
-    assert quads == set(EmbeddedStore.memory(fictional.quads()).quads())  # canonical literals
+    quads = list(ox.parse(dump.content, format=ox.RdfFormat.N_QUADS))
+    expected = EmbeddedStore.memory(fictional.quads()).quads()  # canonical literals
+    assert _blank_labels_left_out(quads) == _blank_labels_left_out(expected)
     one = client.get("/export", params={"format": "trig",
                                         "graph": "https://w3id.org/modelgraph/source/a"})
     assert one.status_code == 200
+
+
+def _blank_labels_left_out(quads) -> Counter:
+    """Quads with every blank node written `_:` (a server gives blank nodes its own labels)."""
+    return Counter(tuple("_:" if isinstance(term, ox.BlankNode) else term
+                         for term in (q.subject, q.predicate, q.object, q.graph_name))
+                   for q in quads)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from .conftest import PREFIXES, SRC, select, serve
+from .conftest import BACKENDS, PREFIXES, SRC, select, served
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -18,9 +18,9 @@ BREAK_WINDOW = PREFIXES + (
 )
 
 
-@pytest.fixture(scope="module")
-def admin_client():
-    with serve(admin_token=TOKEN) as client:
+@pytest.fixture(scope="module", params=BACKENDS)
+def admin_client(request):
+    with served(request, admin_token=TOKEN) as client:
         yield client
 
 

@@ -157,6 +157,10 @@ class QueryExecutor:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def open_store(self) -> EmbeddedStore:
+        """The live generation, opened now: what writes (ingest, validated updates) start from."""
+        return EmbeddedStore.open(self.data_dir, read_only=True)
+
     def worker_pids(self) -> list[int]:
         with self._lock:
             return sorted(w.pid for w in self._all)

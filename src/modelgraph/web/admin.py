@@ -7,7 +7,8 @@
 * ``DELETE /sources/{source_id}`` — remove a source.
 
 Each is the CLI's `ingest` / `remove-source`: validated first (422 with the SHACL report on
-violations), written as one new store generation, never partially.
+violations), written as one new store generation, never partially (on a remote store: one
+update request, see docs/remote-stores.md; "generation" is then null).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ..ingest import (
     remove_source,
     summarise,
 )
-from ..store.embedded import EmbeddedStore
+from ..store.base import Store
 from .context import service
 from .validation import INPUT_TYPES
 
@@ -34,8 +35,8 @@ router = APIRouter(tags=["admin"])
 PAGE_TYPES = {"text/plain", "text/markdown", "text/html"}
 
 
-def _store(request: Request) -> EmbeddedStore:
-    return EmbeddedStore.open(service(request).executor.data_dir, read_only=True)
+def _store(request: Request) -> Store:
+    return service(request).store_for_writes()
 
 
 def _write(request: Request, sources) -> dict:

@@ -18,8 +18,9 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError, ModelgraphError
 from ..execution import GRAPH, InfoJob, QueryExecutor
+from ..execution.remote import RemoteExecutor, executor_for
 from ..settings import Settings
-from ..store.embedded import EmbeddedStore
+from ..store.base import Store
 from . import admin, errors, gsp, ui, validation, views
 from .context import QueryUI, Service, service
 from .middleware import AccessLog, BodyLimit
@@ -138,22 +139,16 @@ async def health(request: Request) -> Response:
     )
 
 
-def create_app(settings: Settings | None = None, store: EmbeddedStore | None = None) -> FastAPI:
-    """The service over `store`, or over the on-disk store in `settings.data_dir`.
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    """The service over `store`, else over `settings.store_url`, else over the on-disk
+    store in `settings.data_dir`.
 
-    The app owns a QueryExecutor (worker processes): they start with the app's lifespan
-    (or at the first query) and stop with it.
+    The app owns a QueryExecutor (worker processes), or a RemoteExecutor when the store is
+    a triplestore server (execution/remote.py): it starts with the app's lifespan (or at
+    the first query) and stops with it.
     """
     settings = settings or Settings()
-    limits = {
-        "workers": settings.workers,
-        "timeout_s": settings.query_timeout_s,
-        "max_response_bytes": settings.max_response_bytes,
-    }
-    if store is not None:
-        executor = QueryExecutor.for_store(store, **limits)
-    else:
-        executor = QueryExecutor(settings.data_dir, **limits)
+    executor = executor_for(settings, store)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -194,5 +189,5 @@ def set_query_ui(app: FastAPI, handler: QueryUI) -> None:
     app.state.service.query_ui = handler
 
 
-def executor_of(app: FastAPI) -> QueryExecutor:
+def executor_of(app: FastAPI) -> QueryExecutor | RemoteExecutor:
     return app.state.service.executor

@@ -11,6 +11,7 @@ from fastapi import Request, Response
 
 from ..execution import QueryExecutor
 from ..settings import Settings
+from ..store.base import Store
 from .errors import Forbidden
 
 QueryUI = Callable[[Request], Response]
@@ -19,11 +20,16 @@ QueryUI = Callable[[Request], Response]
 @dataclass
 class Service:
     settings: Settings
-    executor: QueryExecutor
+    executor: QueryExecutor  # or a RemoteExecutor: the same interface on a triplestore server
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     # A human query page for browsers at the endpoint URL (GET /sparql, Accept: text/html).
     # Whoever builds the UI sets it with `modelgraph.web.app.set_query_ui(app, handler)`.
     query_ui: QueryUI | None = None
+
+    def store_for_writes(self) -> Store:
+        """Where writes go: the embedded store's live generation (opened now) or the
+        remote store. Take `write_lock` around a read-validate-write sequence."""
+        return self.executor.open_store()
 
     @property
     def writes_enabled(self) -> bool:

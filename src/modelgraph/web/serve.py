@@ -63,8 +63,10 @@ def run(settings: Settings | None = None) -> None:
     settings = settings or Settings()
     log_config = configure_logging(settings)
     app = create_app(settings)
+    # a store URL is shown as the store keeps it: without credentials
+    where = app.state.service.executor.store.url if settings.store_url else settings.data_dir
     logging.getLogger("modelgraph.web").info(
-        "serving %s on http://%s:%s/sparql", settings.data_dir, settings.host, settings.port
+        "serving %s on http://%s:%s/sparql", where, settings.host, settings.port
     )
     uvicorn.run(
         app,

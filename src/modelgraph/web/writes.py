@@ -4,6 +4,12 @@ A write never touches the live graph: a worker applies the update to a *copy* of
 generation (under the usual time limit) and returns it; the copy is validated against the
 SHACL shapes and only a conforming copy becomes the next generation (atomically, as a
 build does). A nonconforming one is refused with 422 and the validation report.
+
+On a remote store the copy is made in memory from the server's data (execution/remote.py)
+and a conforming result is written back as the graphs that changed, in one update request
+(atomic on servers that run a request as one transaction, see docs/remote-stores.md). The
+store's content fingerprint stands in for the generation: if it moved while the update
+ran, nothing is written (409).
 """
 
 from __future__ import annotations
@@ -11,11 +17,14 @@ from __future__ import annotations
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import ValidationFailed
+from ..errors import InputError, ValidationFailed
 from ..execution import Output, UpdateJob, check_update
-from ..store.embedded import current_generation, write_generation
+from ..store.base import Store
+from ..store.embedded import EmbeddedStore
 from .context import Service
 from .errors import Conflict
+
+_CHANGED = "the graph changed while the update ran; nothing was written, retry"
 
 
 async def apply_update(service: Service, sparql: str) -> dict:
@@ -35,16 +44,51 @@ def _validate_and_write(service: Service, output: Output) -> dict:
             "the change would make the graph violate its shapes; nothing was written",
             report=report,
         )
-    data_dir = service.executor.data_dir
     with service.write_lock:
-        if current_generation(data_dir) != output.generation:
-            raise Conflict("the graph changed while the update ran; nothing was written, retry")
-        generation = write_generation(data_dir, quads)
+        generation = _commit(service.store_for_writes(), quads, output.generation)
     return {
         "generation": generation,
         "triples": len(quads),
         "warnings": report.counts().get("Warning", 0),
     }
+
+
+def _commit(store: Store, quads: list[ox.Quad], based_on: str | None) -> str | None:
+    """Make `quads` the store's content unless it changed since `based_on`; the new
+    generation (embedded) or content fingerprint (remote)."""
+    if isinstance(store, EmbeddedStore):
+        if store.generation != based_on:
+            raise Conflict(_CHANGED)
+        store.replace_dataset(quads)  # a whole new generation, switched atomically
+        return store.generation
+    if any(isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
+        raise InputError(
+            "this service keeps its data on a triplestore in named graphs only, and the "
+            "update writes to the default graph; put the triples in a GRAPH <...> { } block",
+            source="update",
+        )
+    if store.fingerprint() != based_on:
+        raise Conflict(_CHANGED)
+    changed = changed_graphs(store.quads(), quads)
+    if changed:
+        store.replace_graphs(changed)
+    return store.fingerprint()
+
+
+def changed_graphs(before: list[ox.Quad], after: list[ox.Quad]) -> dict[ox.NamedNode, list]:
+    """The graphs whose triples differ, each with its new quads (none: remove it). Both sides
+    go through a pyoxigraph store, so literals are compared in one canonical form."""
+    def by_graph(quads: list[ox.Quad]) -> dict:
+        store = ox.Store()
+        store.bulk_extend(quads)
+        graphs: dict = {}
+        for quad in store:
+            graphs.setdefault(quad.graph_name, set()).add(quad)
+        return graphs
+
+    old, new = by_graph(before), by_graph(after)
+    return {graph: sorted(new.get(graph, ()), key=str)
+            for graph in old.keys() | new.keys() if old.get(graph) != new.get(graph)}
 
 
 def graph_update(graph: str, triples: list[ox.Triple], *, replace: bool) -> str:
