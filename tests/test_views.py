@@ -170,3 +170,13 @@ def test_a_model_without_vendor_or_family_is_listed_once():
     store = EmbeddedStore.memory(fictional.quads() + extraction_quads(lone))
     items = models_view(ViewContext(store), filters={"q": "lone"}).data["items"]
     assert [(m["id"], m["vendor"], m["family"]) for m in items] == [("lone-model", None, None)]
+
+
+def test_a_price_without_a_counterpart_keeps_every_stated_value(ctx):
+    """Regression: with no common host, the cheapest value across sources was taken, hiding
+    that sources disagree on the very offer it came from."""
+    deltas = migration_view(ctx, "acme-swift", to="acme-swift-2024-05-01").data[
+        "candidates"][0]["deltas"]
+    cached = deltas["cached_input_price"]
+    assert cached["known"] is False
+    assert {v["value"] for v in cached["from"]} == {0.075, 0.07}

@@ -683,19 +683,20 @@ def _numeric_delta(prop: str, before: list[dict] | None, after: list[dict] | Non
     return delta
 
 
-def _price_values(offers: list[dict], field_name: str) -> tuple[list[dict], dict | None]:
-    """The cheapest stated non-zero value of a price field across hosts, with its host
-    (a free tier is not a list price to migrate by)."""
-    best, host = None, None
+def _price_values(offers: list[dict], field_name: str,
+                  prop: str = "price") -> tuple[list[dict], dict | None]:
+    """The offer whose stated price is cheapest (its representative value, see
+    `_representative`), with all the values sources state for that offer, so that a
+    disagreement stays visible. Zero is skipped: a free tier is not a list price."""
+    best, best_value = None, None
     for offer in offers:
-        for value in offer.get(field_name) or []:
-            if not value["value"]:
-                continue
-            if best is None or value["value"] < best[0]["value"]:
-                best, host = [value], offer
-            elif value["value"] == best[0]["value"] and host is not offer:
-                best.append(value)
-    return best or [], host
+        values = [v for v in offer.get(field_name) or [] if v["value"]]
+        value, _ = _representative(prop, values)
+        if value is not None and (best_value is None or value < best_value):
+            best, best_value = offer, value
+    if best is None:
+        return [], None
+    return [v for v in best[field_name] if v["value"]], best
 
 
 def _price_delta(mine: dict, theirs: dict, field_name: str) -> dict:
