@@ -83,6 +83,13 @@ class Settings(BaseSettings):
         description="Number of query worker processes (queries running at the same time); "
         "default min(4, CPU count).",
     )
+    response_cache_bytes: int = Field(
+        64 * 2**20,
+        ge=0,
+        description="Memory for answers to repeated GET requests, kept while the store "
+        "generation they came from is live (never stale; ETag = generation). 0: off. "
+        "Send Cache-Control: no-cache to recompute.",
+    )
     log_format: Literal["json", "text"] = Field(
         "json", description="Log line format: 'json' (one object per line) or 'text'."
     )

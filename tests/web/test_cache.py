@@ -1,6 +1,7 @@
 """The response cache: repeated GETs are answered from memory until the generation changes."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -33,7 +34,9 @@ def request(app, path="/models", method="GET", headers=()):
 
     scope = {"type": "http", "method": method, "path": path, "query_string": b"",
              "headers": list(headers), "root_path": ""}
-    asyncio.run(app(scope, receive, send))
+    # a thread of its own: other tests (the browser's sync API) may leave a loop running here
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     start = messages[0]
     body = b"".join(m.get("body", b"") for m in messages[1:])
     return start["status"], dict(start["headers"]), body
@@ -100,3 +103,34 @@ def test_the_cache_keeps_to_its_size(live):
     for path in ("/a", "/b", "/c"):
         request(app, path=path)
     assert app.size <= 20 and len(app.entries) < 3
+
+
+def test_entries_expire(live):
+    inner = CountingApp()
+    app = ResponseCache(inner, generation_reader(live), max_age_s=0)
+    request(app)
+    request(app)
+    assert inner.calls == 2
+
+
+def test_the_service_answers_repeats_from_the_cache_and_never_serves_a_replaced_graph():
+    from fastapi.testclient import TestClient
+
+    from modelgraph.settings import Settings
+    from modelgraph.store import EmbeddedStore
+    from modelgraph.web.app import create_app
+
+    from .. import fictional
+
+    app = create_app(Settings(workers=1, admin_token="t"),
+                     store=EmbeddedStore.memory(fictional.quads()))
+    with TestClient(app) as client:
+        first = client.get("/sources")
+        again = client.get("/sources")
+        assert again.headers["x-cache"] == "hit" and again.json() == first.json()
+        assert client.get("/sources", headers={"If-None-Match": first.headers["etag"]}
+                          ).status_code == 304
+        client.delete("/sources/b", headers={"Authorization": "Bearer t"})
+        after = client.get("/sources")
+        assert after.headers["x-cache"] == "miss"
+        assert [s["id"] for s in after.json()["data"]] == ["a"]

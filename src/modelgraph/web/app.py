@@ -23,6 +23,7 @@ from ..settings import Settings
 from ..store.base import Store
 from . import admin, errors, gsp, ui, validation, views
 from .context import QueryUI, Service, service
+from .cache import ResponseCache, generation_reader
 from .middleware import AccessLog, BodyLimit
 from .negotiation import HTML_PAGE, negotiate, offers
 from .service_description import describe, serialize
@@ -171,6 +172,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     ui.install_ui(app)
     app.include_router(validation.router)
     app.include_router(admin.router)
+    if settings.response_cache_bytes:  # innermost: CORS and logs apply to cached answers too
+        app.add_middleware(ResponseCache, generation=generation_reader(executor.data_dir),
+                           max_bytes=settings.response_cache_bytes)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(

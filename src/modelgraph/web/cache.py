@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -50,12 +51,13 @@ def generation_reader(data_dir: Path | None) -> Generation:
 
 class ResponseCache:
     def __init__(self, app, generation: Generation, *, max_bytes: int = 64 * 2**20,
-                 max_entry_bytes: int = 2**20) -> None:
+                 max_entry_bytes: int = 2**20, max_age_s: float = 3600.0) -> None:
         self.app = app
+        self.max_age_s = max_age_s  # views state ages in days: recompute at least hourly
         self.generation = generation
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_entry_bytes
-        self.entries: OrderedDict[tuple, tuple[int, list, bytes]] = OrderedDict()
+        self.entries: OrderedDict[tuple, tuple[int, list, bytes, float]] = OrderedDict()
         self.size = 0
         self.hits = 0
         self.misses = 0
@@ -73,6 +75,8 @@ class ResponseCache:
                headers.get(b"accept", b""), headers.get(b"accept-encoding", b""))
         fresh = b"no-cache" in headers.get(b"cache-control", b"").lower()
         entry = None if fresh else self.entries.get(key)
+        if entry is not None and time.monotonic() - entry[3] > self.max_age_s:
+            entry = None
         if entry is not None:
             self.entries.move_to_end(key)
             self.hits += 1
@@ -85,7 +89,7 @@ class ResponseCache:
         await self._fill(scope, receive, send, key, generation)
 
     async def _replay(self, scope, send, entry, if_none_match, state: bytes) -> None:
-        status, response_headers, body = entry
+        status, response_headers, body, _ = entry
         etag = dict(response_headers).get(b"etag")
         if if_none_match is not None and etag is not None and if_none_match == etag:
             kept = [(k, v) for k, v in response_headers if k in (b"etag", b"cache-control")]
@@ -132,10 +136,10 @@ class ResponseCache:
         kept = [(k, v) for k, v in headers if k != b"x-cache"]
         if key in self.entries:
             self.size -= len(self.entries.pop(key)[2])
-        self.entries[key] = (status, kept, body)
+        self.entries[key] = (status, kept, body, time.monotonic())
         self.size += len(body)
         while self.size > self.max_bytes and self.entries:
-            _, (_, _, old) = self.entries.popitem(last=False)
+            _, (_, _, old, _) = self.entries.popitem(last=False)
             self.size -= len(old)
 
 
