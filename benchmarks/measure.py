@@ -88,13 +88,22 @@ def repeat(call: Callable[[], int | None], plan: Plan) -> Timing:
     return timing
 
 
+def request_headers(kind: str, cached: bool) -> dict:
+    """`Cache-Control: no-cache` makes a caching server (modelgraph) compute the answer
+    afresh, so that repeated requests measure the engine; peers ignore it."""
+    headers = {"Accept": ACCEPT[kind]}
+    if not cached:
+        headers["Cache-Control"] = "no-cache"
+    return headers
+
+
 class HttpQuery:
     """One GET with a fresh body read; raises on a non-200 answer."""
 
     def __init__(self, client: httpx.Client, url: str, params: dict | None, kind: str,
-                 cap_s: float) -> None:
+                 cap_s: float, cached: bool = False) -> None:
         self.client, self.url, self.params, self.kind = client, url, params, kind
-        self.headers = {"Accept": ACCEPT[kind]}
+        self.headers = request_headers(kind, cached)
         self.timeout = httpx.Timeout(cap_s, connect=5.0)
         self._counted = False
 
@@ -111,12 +120,13 @@ class HttpQuery:
 
 
 def throughput(url: str, params: dict | None, kind: str, clients: int, duration_s: float,
-               cap_s: float, max_requests: int = 1_000_000) -> dict:
+               cap_s: float, cached: bool = False, max_requests: int = 1_000_000) -> dict:
     """Requests per second from `clients` threads, each with its own connection."""
     done = [0] * clients
     failed = [0] * clients
     stop_at = time.perf_counter() + duration_s
     budget = max_requests // clients
+    headers = request_headers(kind, cached)
 
     def worker(i: int) -> None:
         with httpx.Client(timeout=httpx.Timeout(cap_s, connect=5.0)) as client:
@@ -124,7 +134,7 @@ def throughput(url: str, params: dict | None, kind: str, clients: int, duration_
                 if time.perf_counter() >= stop_at:
                     return
                 try:
-                    reply = client.get(url, params=params, headers={"Accept": ACCEPT[kind]})
+                    reply = client.get(url, params=params, headers=headers)
                     reply.read()
                     if reply.status_code == 200:
                         done[i] += 1
