@@ -12,6 +12,7 @@ BASE = "https://w3id.org/modelgraph/"
 ONTOLOGY_IRI = BASE + "ontology"
 ID = BASE + "id/"  # entities: id/model/{slug}, id/vendor/{slug}, …
 SOURCE = BASE + "source/"  # one named graph per source page: source/{source-id}
+DERIVED = BASE + "derived"  # the graph of relations computed from the sources (derive.py)
 
 
 class Namespace:
@@ -121,6 +122,16 @@ PROPERTIES = (
     "extractor",
     "locator",
     "note",
+    # derived: stated only in the DERIVED graph, recomputed from the sources (derive.py)
+    "transitiveSuccessor",
+    "lineageDepth",
+    "listed",
+    "displayLabel",
+    "earliestReleaseDate",
+    "largestContextWindow",
+    "cheapestInputPrice",
+    "cheapestOutputPrice",
+    "tripleCount",
 )
 
 # Individuals the ontology declares for validation reports (not classes or properties).
