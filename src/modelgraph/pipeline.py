@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from . import extractors
 from .conflicts import Conflict, find_conflicts
+from .derive import derive
 from .errors import InputError, ModelgraphError, ValidationFailed
 from .pages import PAGE_SUFFIXES, Page, read_page
 from .rdf import extraction_quads, source_graph
@@ -161,11 +162,13 @@ def conflict_issues(conflicts: list[Conflict]) -> list[ValidationIssue]:
 
 
 def assemble(sources: list[SourceResult]) -> Dataset:
-    """Validate the sources together and find their conflicts."""
+    """Validate the sources together, find their conflicts, and add the derived graph
+    (relations the views read precomputed; derive.py)."""
     quads = ontology_quads() + [quad for source in sources for quad in source.quads]
     conflicts = find_conflicts(EmbeddedStore.memory(quads))
     report = validate_quads(quads, extra_issues=conflict_issues(conflicts))
-    return Dataset(sources=sources, quads=quads, report=report, conflicts=conflicts)
+    return Dataset(sources=sources, quads=quads + derive(quads), report=report,
+                   conflicts=conflicts)
 
 
 def build_dataset(seeds_dir: Path) -> Dataset:

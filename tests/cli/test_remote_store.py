@@ -93,7 +93,8 @@ def test_ingest_into_an_empty_triplestore_adds_the_ontology_too(store, run, tmp_
     assert run("ingest", path, "--store", store, "-q")[0] == 0
     graphs = _json(run, "query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
                    "--store", store)["results"]["bindings"]
-    assert {g["g"]["value"].rsplit("/", 1)[1] for g in graphs} == {"ontology", "curated"}
+    assert {g["g"]["value"].rsplit("/", 1)[1] for g in graphs} == {"ontology", "curated",
+                                                                     "derived"}
 
 
 def test_a_url_given_as_data_or_in_the_environment_is_the_triplestore(built_store, run,
@@ -140,7 +141,7 @@ def test_serve_builds_an_empty_triplestore_then_serves_it(store, tmp_path):
         process = subprocess.Popen(args, env=env, stdout=log, stderr=log)
     try:
         health = _wait_for(f"http://127.0.0.1:{port}/health", process, log_path)
-        assert health["graphs"] == 6 and health["generation"]  # 5 sources + the ontology
+        assert health["graphs"] == 7 and health["generation"]  # 5 sources, ontology, derived
         model = httpx.get(f"http://127.0.0.1:{port}/models/gpt-4o-mini", timeout=10)
         assert model.status_code == 200 and model.json()["data"]["label"]
     finally:
