@@ -1,10 +1,13 @@
 """Helper views over a small fictional catalogue (tests/fictional.py): shaped, cited, honest
-about unknowns."""
+about unknowns. Every test runs on a store with the derived graph (as built) and on one
+without it (the views then compute what it holds), and both answer the same."""
 
 import datetime as dt
 
+import pyoxigraph as ox
 import pytest
 
+from modelgraph.derive import with_derived
 from modelgraph.errors import InputError, NotFound
 from modelgraph.store import EmbeddedStore
 from modelgraph.views import (
@@ -21,14 +24,19 @@ from modelgraph.views import (
     sources_view,
     timeline_view,
 )
+from modelgraph.vocab import SOURCE
 
 from . import fictional
 
+TODAY = dt.date(2026, 11, 24)
 
-@pytest.fixture(scope="module")
-def ctx():
-    return ViewContext(EmbeddedStore.memory(fictional.quads()), stale_after_days=180,
-                       today=dt.date(2026, 11, 24))
+
+@pytest.fixture(scope="module", params=["derived", "computed"])
+def ctx(request):
+    quads = fictional.quads()
+    if request.param == "derived":
+        quads = with_derived(quads)
+    return ViewContext(EmbeddedStore.memory(quads), stale_after_days=180, today=TODAY)
 
 
 def test_models_lists_aliases_not_snapshots_with_cheapest_prices(ctx):
@@ -48,7 +56,7 @@ def test_models_filters_by_context_price_modality_and_release(ctx):
     assert ids(released_after="2025-01-01") == ["acme-swift-2"]
     assert ids(vendor="acme") == ["acme-swift", "acme-swift-2"]
     assert ids(q="swift 2") == ["acme-swift-2"]
-    assert [m["id"] for m in models_view(ctx, sort="-context").data["items"]][0] == "acme-swift-2"
+    assert next(m["id"] for m in models_view(ctx, sort="-context").data["items"]) == "acme-swift-2"
 
 
 def test_models_rejects_bad_parameters(ctx):
@@ -69,7 +77,7 @@ def test_model_view_cites_sources_and_marks_conflicts(ctx):
 
 
 def test_stale_sources_are_marked(ctx):
-    b = [s for s in sources_view(ctx).data if s["id"] == "b"][0]
+    b = next(s for s in sources_view(ctx).data if s["id"] == "b")
     assert b["stale"] is True and b["stated_date"] == "2025-01"
     facts = {f["name"]: f for f in model_view(ctx, "acme-swift-2").data["facts"]}
     assert facts["contextWindow"]["values"][0]["stale"] is True
@@ -85,7 +93,7 @@ def test_unknown_model_is_not_found(ctx):
 def test_price_ladder_includes_snapshot_offers_cheapest_first(ctx):
     offers = offers_view(ctx, "acme-swift").data["offers"]
     assert {o["host"] for o in offers} == {"acme", "router"}
-    router = [o for o in offers if o["host"] == "router"][0]
+    router = next(o for o in offers if o["host"] == "router")
     assert router["endpoint"] == "acme/acme-swift-2024-05-01"
     assert router["cached_input_price"] is None  # unknown, not 0
 
@@ -180,3 +188,62 @@ def test_a_price_without_a_counterpart_keeps_every_stated_value(ctx):
     cached = deltas["cached_input_price"]
     assert cached["known"] is False
     assert {v["value"] for v in cached["from"]} == {0.075, 0.07}
+
+
+def every_view(ctx) -> dict:
+    return {
+        "models": models_view(ctx, limit=1).data,
+        "models by price": models_view(ctx, sort="-input_price").data,
+        "filtered": models_view(ctx, filters={"max_input_price": "0.2", "q": "swift",
+                                              "capability": "function-calling"}).data,
+        "model": model_view(ctx, "acme-swift").data,
+        "offers": offers_view(ctx, "acme-swift").data,
+        "lineage": lineage_view(ctx, "acme-swift").data,
+        "lineage 2": lineage_view(ctx, "acme-swift-2").data,
+        "migration": migration_view(ctx, "acme-swift").data,
+        "migration to": migration_view(ctx, "acme-swift-2", to="acme-swift").data,
+        "timeline": timeline_view(ctx, "acme-swift").data,
+        "sources": sources_view(ctx).data,
+        "source": source_view(ctx, "b", limit=3).data,
+    }
+
+
+def test_views_answer_the_same_with_the_derived_graph_as_without_it():
+    def context(quads):
+        return ViewContext(EmbeddedStore.memory(quads), today=TODAY)
+
+    derived = context(with_derived(fictional.quads()))
+    computed = context(fictional.quads())
+    assert derived.derived() and not computed.derived()
+    assert every_view(derived) == every_view(computed)
+
+
+def test_views_read_the_derived_graph_when_the_store_has_one(ctx):
+    ran = {q["name"] for view in (lineage_view(ctx, "acme-swift"), models_view(ctx),
+                                  migration_view(ctx, "acme-swift"), sources_view(ctx))
+           for q in view.queries}
+    if ctx.derived():
+        assert {"lineage", "models", "migration_candidates"} <= ran
+        assert not ran & {"lineage_paths", "models_aggregated", "source_counts"}
+    else:
+        assert {"lineage_paths", "models_aggregated", "migration_candidates_paths",
+                "source_counts"} <= ran
+
+
+def test_a_source_added_without_the_derived_graph_counting_it_makes_views_compute():
+    """A graph written behind modelgraph's back (no derived count for it) is not trusted."""
+    copy = ox.NamedNode(SOURCE + "b-copy")
+    renamed = [ox.Quad(q.subject, q.predicate, q.object, copy) for q in fictional.quads()
+               if q.graph_name == ox.NamedNode(SOURCE + "b")]
+    ctx = ViewContext(EmbeddedStore.memory(with_derived(fictional.quads()) + renamed),
+                      today=TODAY)
+    assert not ctx.derived()
+    assert {s["id"]: s["triples"] for s in sources_view(ctx).data}["b-copy"] == len(renamed)
+
+
+def test_models_page_through_all_matches_in_a_stable_order(ctx):
+    everything = [m["id"] for m in models_view(ctx, sort="-context").data["items"]]
+    pages = [models_view(ctx, sort="-context", limit=1, offset=i).data for i in range(3)]
+    assert [p["total"] for p in pages] == [2, 2, 2]
+    assert [m["id"] for p in pages for m in p["items"]] == everything
+    assert pages[2]["items"] == []

@@ -41,16 +41,31 @@ class ViewContext:
     stale_after_days: int = DEFAULT_STALE_AFTER_DAYS
     today: dt.date = field(default_factory=dt.date.today)
     _sources: dict | None = None
+    _ages: dict | None = None
 
     def sources(self) -> dict[str, dict]:
         if self._sources is None:
             self._sources = {s["id"]: s for s in _source_rows(self)}
         return self._sources
 
+    def _source_ages(self) -> dict[str, dict]:
+        """Each source's age and staleness (the full descriptions when already read)."""
+        if self._sources is not None:
+            return self._sources
+        if self._ages is None:
+            self._ages = {s["id"]: s for s in _source_rows(self, query="source_dates")}
+        return self._ages
+
+    def derived(self) -> bool:
+        """Whether the store has a derived graph that covers every source (it counts each
+        source's triples); views that read derived relations otherwise compute them."""
+        rows = self._source_ages().values()
+        return bool(rows) and all(s["triples"] is not None for s in rows)
+
     def cite(self, source_ids) -> dict:
         """`sources` plus `stale` when every source is older than the threshold."""
         ids = sorted(set(source_ids))
-        known = [self.sources().get(s) for s in ids]
+        known = [self._source_ages().get(s) for s in ids]
         stale = bool(known) and all(s is not None and s["stale"] for s in known)
         return {"sources": ids, "stale": stale}
 
@@ -87,7 +102,7 @@ class _Runner:
         })
         solutions = self.ctx.store.query(text)
         names = [v.value for v in solutions.variables]
-        return [{n: row[n] for n in names} for row in solutions]
+        return [dict(zip(names, row)) for row in solutions]  # twice as fast as row[name]
 
 
 def _param_repr(value):
@@ -99,6 +114,8 @@ def _param_repr(value):
 # -- term helpers --------------------------------------------------------------------------
 
 _INTEGER_TYPES = {XSD.integer.value, XSD.nonNegativeInteger.value, XSD.int.value, XSD.long.value}
+_DECIMAL_TYPES = {XSD.decimal.value, XSD.double.value, XSD.float.value}
+_BOOLEAN = XSD.boolean.value
 
 
 def py(term) -> Any:
@@ -111,9 +128,9 @@ def py(term) -> Any:
         datatype = term.datatype.value
         if datatype in _INTEGER_TYPES:
             return int(term.value)
-        if datatype in (XSD.decimal.value, XSD.double.value, XSD.float.value):
+        if datatype in _DECIMAL_TYPES:
             return float(Decimal(term.value))
-        if datatype == XSD.boolean.value:
+        if datatype == _BOOLEAN:
             return term.value == "true"
         return term.value
     return str(term)
@@ -154,27 +171,31 @@ def model_iri(model_id: str) -> NamedNode:
 # -- sources -------------------------------------------------------------------------------
 
 
-def _source_rows(ctx: ViewContext, runner: _Runner | None = None) -> list[dict]:
+def _source_rows(ctx: ViewContext, runner: _Runner | None = None, *,
+                 query: str = "sources") -> list[dict]:
     runner = runner or _Runner(ctx)
     out = []
-    for row in runner.rows("sources"):
+    for row in runner.rows(query):
         dates = {k: py(row[k]) for k in ("researched", "verified", "refreshed", "updated")}
         stated = [d for d in dates.values() if d]
         newest = max(stated, key=_date_key) if stated else None
         age = (ctx.today - _date_key(newest)).days if newest else None
+        described = {  # source_dates reads only what an age needs
+            "title": py(row.get("title")),
+            "site": py(row.get("site")),
+            "page_kind": py(row.get("pageKind")),
+            "url": py(row.get("url")),
+        }
         out.append({
             "id": source_id(row["source"]),
             "iri": row["source"].value,
-            "title": py(row["title"]),
-            "site": py(row["site"]),
-            "page_kind": py(row["pageKind"]),
-            "url": py(row["url"]),
+            **described,
             **dates,
             "stated_date": newest,
             "age_days": age,
             "stale": age is None or age > ctx.stale_after_days,
-            "seed_file": py(row["seedFile"]),
-            "extractor": py(row["extractor"]),
+            "seed_file": py(row.get("seedFile")),
+            "extractor": py(row.get("extractor")),
             "triples": py(row["triples"]),
         })
     return out
@@ -191,15 +212,25 @@ def _date_key(value: str) -> dt.date:
     return dt.date(parts[0], 12, 31)
 
 
+def _counted_source_rows(ctx: ViewContext, runner: _Runner) -> list[dict]:
+    """The sources with their triple counts: from the derived graph, else counted."""
+    rows = _source_rows(ctx, runner)
+    if rows and any(row["triples"] is None for row in rows):
+        counts = {r["source"].value: py(r["triples"]) for r in runner.rows("source_counts")}
+        for row in rows:
+            row["triples"] = counts.get(row["iri"])
+    return rows
+
+
 def sources_view(ctx: ViewContext) -> ViewResult:
     runner = _Runner(ctx)
-    rows = _source_rows(ctx, runner)
+    rows = _counted_source_rows(ctx, runner)
     return ViewResult("sources", "Sources", rows, runner.executed)
 
 
 def source_view(ctx: ViewContext, sid: str, limit: int = 500, offset: int = 0) -> ViewResult:
     runner = _Runner(ctx)
-    match = [s for s in _source_rows(ctx, runner) if s["id"] == sid]
+    match = [s for s in _counted_source_rows(ctx, runner) if s["id"] == sid]
     if not match:
         raise NotFound(f"no source {sid!r}", field="id")
     if not 1 <= limit <= 10_000 or offset < 0:
@@ -227,6 +258,8 @@ def models_view(
     limit: int = 50,
     offset: int = 0,
 ) -> ViewResult:
+    """One page of the models that pass `filters`, in `sort` order (unknowns last, ties by
+    IRI), and how many pass in all."""
     if sort.lstrip("-") not in MODEL_SORTS:
         raise InputError(f"sort must be one of {sorted(MODEL_SORTS)} (prefix - to reverse)",
                          field="sort")
@@ -238,12 +271,16 @@ def models_view(
         if params.get(key) and not str(params[key]).startswith("http"):
             params[key] = entity_iri(kind, str(params[key]))
     runner = _Runner(ctx)
-    rows = runner.rows("models", **params)
     key, descending = MODEL_SORTS[sort.lstrip("-")], sort.startswith("-")
-    present = [r for r in rows if r[key] is not None]
-    missing = [r for r in rows if r[key] is None]  # unknowns last, whatever the order
-    present.sort(key=lambda r: _sort_key(py(r[key])), reverse=descending)
-    ordered = present + sorted(missing, key=lambda r: r["model"].value)
+    if ctx.derived():  # the database filters, orders and pages the summaries
+        rows = runner.rows("models", limit=limit, offset=offset, sort=_SORT_PROPERTIES[key],
+                           descending=int(descending), **params)
+        total = next((py(r["total"]) for r in rows if r["total"] is not None), 0)
+        page = _one_row_per_model(r for r in rows if r["model"] is not None)
+    else:  # aggregate over every source, then order here the same way
+        rows = _one_row_per_model(runner.rows("models_aggregated", **params))
+        total = len(rows)
+        page = _ordered(rows, key, descending)[offset:offset + limit]
     items = [
         {
             "id": short_id(r["model"].value),
@@ -256,14 +293,56 @@ def models_view(
             "cheapest_input_price": py(r["inputPrice"]),
             "cheapest_output_price": py(r["outputPrice"]),
         }
-        for r in ordered[offset:offset + limit]
+        for r in page
     ]
-    data = {"total": len(rows), "limit": limit, "offset": offset, "sort": sort, "items": items}
+    data = {"total": total, "limit": limit, "offset": offset, "sort": sort, "items": items}
     return ViewResult("models", "Models", data, runner.executed)
 
 
+# The derived summary value each sort orders by (models.rq's ?sortProperty).
+_SORT_PROPERTIES = {
+    "label": MG.displayLabel,
+    "released": MG.earliestReleaseDate,
+    "context": MG.largestContextWindow,
+    "inputPrice": MG.cheapestInputPrice,
+    "outputPrice": MG.cheapestOutputPrice,
+}
+
+
+def _one_row_per_model(rows) -> list[dict]:
+    """Rows in order, one per model: a vendor or family stated twice, or with two labels,
+    gives several rows; keep the first vendor/family in IRI order and its first label."""
+    chosen: dict[str, dict] = {}
+    for row in rows:
+        kept = chosen.setdefault(row["model"].value, row)
+        if kept is row:
+            continue
+        for entity, label in (("vendor", "vendorLabel"), ("family", "familyLabel")):
+            if _earlier(row, kept, entity, label):
+                kept[entity], kept[label] = row[entity], row[label]
+    return list(chosen.values())
+
+
+def _earlier(row: dict, kept: dict, entity: str, label: str) -> bool:
+    if row[entity] is None:
+        return False
+    if kept[entity] is None or row[entity].value < kept[entity].value:
+        return True
+    return row[entity] == kept[entity] and row[label] is not None and (
+        kept[label] is None or row[label].value < kept[label].value)
+
+
+def _ordered(rows: list[dict], key: str, descending: bool) -> list[dict]:
+    """As models.rq orders: known values first (strings case-insensitively, numbers by
+    value), descending if asked; unknowns after them; ties and unknowns by IRI."""
+    by_iri = sorted(rows, key=lambda r: r["model"].value)
+    present = [r for r in by_iri if r[key] is not None]
+    present.sort(key=lambda r: _sort_key(py(r[key])), reverse=descending)  # stable: ties by IRI
+    return present + [r for r in by_iri if r[key] is None]
+
+
 def _sort_key(value):
-    return (0, value.casefold()) if isinstance(value, str) else (1, value)
+    return (0, value.lower()) if isinstance(value, str) else (1, value)
 
 
 def model_view(ctx: ViewContext, model_id: str) -> ViewResult:
@@ -301,8 +380,8 @@ def model_view(ctx: ViewContext, model_id: str) -> ViewResult:
         "label": label_values[0]["value"] if label_values else model_id,
         "facts": facts,
         "conflicts": sorted(local_name(p) for p in conflicted),
-        "offers": offers_view(ctx, model_id, runner=runner).data["offers"],
-        "benchmarks": _benchmark_rows(ctx, runner, model=iri),
+        "offers": _ladders(ctx, runner, [iri])[iri.value],
+        "benchmarks": _benchmark_rows(ctx, runner, models=[iri]),
     }
     return ViewResult("model", f"Model {data['label']}", data, runner.executed)
 
@@ -321,17 +400,25 @@ _OFFER_FIELDS = {
 }
 
 
-def offers_view(ctx: ViewContext, model_id: str, runner: _Runner | None = None) -> ViewResult:
+def offers_view(ctx: ViewContext, model_id: str) -> ViewResult:
     iri = model_iri(model_id)
-    own_runner = runner is None
-    runner = runner or _Runner(ctx)
-    rows = runner.rows("offers", model=iri)
-    if own_runner and not rows:
+    runner = _Runner(ctx)
+    ladder = _ladders(ctx, runner, [iri])[iri.value]
+    if not ladder:
         _require_model(ctx, iri, model_id)
-    offers: dict[str, dict] = {}
-    pairs: dict[tuple[str, str], list] = defaultdict(list)
+    return ViewResult("offers", f"Price ladder for {model_id}", {"model": model_id,
+                                                               "offers": ladder},
+                      runner.executed)
+
+
+def _ladders(ctx: ViewContext, runner: _Runner, models: list[NamedNode]) -> dict[str, list]:
+    """Each model's offers (its snapshots' included), cheapest first, from one query."""
+    rows = runner.rows("offers", models=models)
+    offers: dict[tuple[str, str], dict] = {}
+    pairs: dict[tuple[str, str, str], list] = defaultdict(list)
     for row in rows:
-        offer = offers.setdefault(row["offer"].value, {
+        model = row["model"].value
+        offer = offers.setdefault((model, row["offer"].value), {
             "iri": row["offer"].value,
             "host": short_id(row["host"].value),
             "host_label": py(row["hostLabel"]),
@@ -340,17 +427,18 @@ def offers_view(ctx: ViewContext, model_id: str, runner: _Runner | None = None) 
             "endpoint": py(row["endpoint"]),
         })
         if row["property"] is not None:
-            pairs[(offer["iri"], local_name(row["property"].value))].append(
+            pairs[(model, offer["iri"], local_name(row["property"].value))].append(
                 (row["value"], row["g"]))
-    for offer in offers.values():
+    ladders: dict[str, list] = {m.value: [] for m in models}
+    for (model, _), offer in offers.items():
         for prop, name in _OFFER_FIELDS.items():
-            values = _cited_values(ctx, pairs.get((offer["iri"], prop), []))
+            values = _cited_values(ctx, pairs.get((model, offer["iri"], prop), []))
             offer[name] = sorted(values, key=lambda v: str(v["value"])) or None
-    ladder = sorted(offers.values(), key=lambda o: (_cheapest(o["input_price"]),
-                                                    _cheapest(o["output_price"]), o["host"]))
-    return ViewResult("offers", f"Price ladder for {model_id}", {"model": model_id,
-                                                               "offers": ladder},
-                      runner.executed)
+        ladders[model].append(offer)
+    for ladder in ladders.values():
+        ladder.sort(key=lambda o: (_cheapest(o["input_price"]), _cheapest(o["output_price"]),
+                                   o["host"], o["iri"]))
+    return ladders
 
 
 def _cheapest(values) -> float:
@@ -415,10 +503,12 @@ def lineage_view(ctx: ViewContext, model_id: str) -> ViewResult:
     """Family, transitive predecessors/successors, replacements, snapshots, variants; plus a
     tree (root -> relation -> node -> …) built from the direct edges among them."""
     iri = model_iri(model_id)
-    _require_model(ctx, iri, model_id)
     runner = _Runner(ctx)
+    rows = runner.rows("lineage" if ctx.derived() else "lineage_paths", model=iri)
+    if not rows:
+        _require_model(ctx, iri, model_id)
     relatives: dict[tuple[str, str], dict] = {}
-    for row in runner.rows("lineage", model=iri):
+    for row in rows:
         key = (py(row["relation"]), row["other"].value)
         entry = relatives.setdefault(key, {
             "relation": key[0], "id": short_id(key[1]), "iri": key[1],
@@ -464,21 +554,26 @@ def _edge_list(edges, ctx: ViewContext) -> list[dict]:
             for (a, r, b), sids in sorted(grouped.items())]
 
 
-def _tree(root: str, edges, relatives, ctx: ViewContext, _seen: frozenset = frozenset()) -> dict:
+def _tree(root: str, edges, relatives, ctx: ViewContext) -> dict:
+    """root -> relation -> node -> …, each node once per path (a cycle stops at its start)."""
     labels = {key[1]: entry.get("label") for key, entry in relatives.items()}
-    children = defaultdict(set)
+    children: dict[str, dict] = defaultdict(lambda: defaultdict(set))
     for start, relation, end, sid in edges:
-        if start == root and end not in _seen and end != root:
-            children[(relation, end)].add(sid)
-    return {
-        "id": short_id(root),
-        "label": labels.get(root),
-        "children": [
-            {"relation": relation, **ctx.cite(s for s in sids if s),
-             **_tree(end, edges, relatives, ctx, _seen | {root})}
-            for (relation, end), sids in sorted(children.items())
-        ],
-    }
+        children[start][(relation, end)].add(sid)
+
+    def node(iri: str, seen: frozenset) -> dict:
+        return {
+            "id": short_id(iri),
+            "label": labels.get(iri),
+            "children": [
+                {"relation": relation, **ctx.cite(s for s in sids if s),
+                 **node(end, seen | {iri})}
+                for (relation, end), sids in sorted(children[iri].items())
+                if end not in seen and end != iri
+            ],
+        }
+
+    return node(root, frozenset())
 
 
 # -- timeline ------------------------------------------------------------------------------
@@ -486,11 +581,13 @@ def _tree(root: str, edges, relatives, ctx: ViewContext, _seen: frozenset = froz
 
 def timeline_view(ctx: ViewContext, model_id: str) -> ViewResult:
     iri = model_iri(model_id)
-    _require_model(ctx, iri, model_id)
     runner = _Runner(ctx)
+    rows = runner.rows("timeline", model=iri)
+    if not rows:
+        _require_model(ctx, iri, model_id)
     grouped: dict[tuple, set] = defaultdict(set)
     details: dict[tuple, dict] = {}
-    for row in runner.rows("timeline", model=iri):
+    for row in rows:
         key = (py(row["date"]), py(row["kind"]), row["subject"].value, py(row["title"]))
         details.setdefault(key, {"subject_label": py(row["subjectLabel"]),
                                  "description": py(row["description"])})
@@ -582,25 +679,29 @@ def migration_view(ctx: ViewContext, model_id: str, to: str | None = None,
     """Replacement candidates (stated replacements first, then successors, then newer models
     of the same family, then of the same vendor), each with deltas and their sources."""
     iri = model_iri(model_id)
-    _require_model(ctx, iri, model_id)
     runner = _Runner(ctx)
     candidates: dict[str, dict] = {}
     if to is not None:
         target = model_iri(to)
-        _require_model(ctx, target, to)
         candidates[target.value] = {"reasons": {(0, "requested"): set()}, "rank": 0}
     else:
-        for row in runner.rows("migration_candidates", model=iri):
+        name = "migration_candidates" if ctx.derived() else "migration_candidates_paths"
+        for row in runner.rows(name, model=iri):
             entry = candidates.setdefault(row["candidate"].value, {"reasons": {}, "rank": 99})
             entry["rank"] = min(entry["rank"], py(row["rank"]))
             reasons = entry["reasons"].setdefault((py(row["rank"]), py(row["reason"])), set())
             if source_id(row["g"]):
                 reasons.add(source_id(row["g"]))
-    mine = _profile(ctx, runner, iri)
     ordered = sorted(candidates.items(), key=lambda kv: (kv[1]["rank"], kv[0]))[:limit]
+    profiles = _profiles(ctx, runner, [iri, *(NamedNode(c) for c, _ in ordered)])
+    if not profiles[iri.value]["known"]:
+        _require_model(ctx, iri, model_id)
+    if to is not None and not profiles[target.value]["known"]:
+        _require_model(ctx, target, to)
+    mine = profiles[iri.value]
     items = []
     for candidate, info in ordered:
-        theirs = _profile(ctx, runner, NamedNode(candidate))
+        theirs = profiles[candidate]
         items.append({
             "id": short_id(candidate),
             "iri": candidate,
@@ -613,28 +714,36 @@ def migration_view(ctx: ViewContext, model_id: str, to: str | None = None,
     return ViewResult("migration", f"Migration from {model_id}", data, runner.executed)
 
 
-def _profile(ctx: ViewContext, runner: _Runner, iri: NamedNode) -> dict:
-    values: dict[str, list] = defaultdict(list)
-    labels = {}
-    for row in runner.rows("model_profile", model=iri):
-        values[local_name(row["property"].value)].append((row["value"], row["g"]))
+def _profiles(ctx: ViewContext, runner: _Runner, models: list[NamedNode]) -> dict[str, dict]:
+    """What a migration compares, for each model, from three queries whatever their number."""
+    values: dict[str, dict[str, list]] = {m.value: defaultdict(list) for m in models}
+    labels: dict[str, dict] = {m.value: {} for m in models}
+    for row in runner.rows("model_profile", models=models):
+        values[row["model"].value][local_name(row["property"].value)].append(
+            (row["value"], row["g"]))
         if row["valueLabel"] is not None:
-            labels[row["value"].value] = py(row["valueLabel"])
-    offers = offers_view(ctx, short_id(iri.value), runner=runner).data["offers"]
-    label_rows = list(ctx.store.query(f"SELECT ?l WHERE {{ {iri} <{_RDFS_LABEL}> ?l }}"))
-    bench = _benchmark_rows(ctx, runner, model=iri)
-    return {
-        "iri": iri.value,
-        "label": py(label_rows[0]["l"]) if label_rows else short_id(iri.value),
-        "vendors": {short_id(str(v["value"])) for v in _cited_values(ctx, values["vendor"])},
-        "values": {k: _cited_values(ctx, v) for k, v in values.items()},
-        "labels": labels,
-        "offers": offers,
-        "benchmarks": {b["benchmark"]: b for b in bench},
-    }
-
-
-_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+            known = labels[row["model"].value]
+            label = py(row["valueLabel"])
+            known[row["value"].value] = min(label, known.get(row["value"].value, label))
+    ladders = _ladders(ctx, runner, models)
+    benchmarks: dict[str, dict] = {m.value: {} for m in models}
+    for result in _benchmark_rows(ctx, runner, models=models):
+        benchmarks[model_iri(result["model"]).value][result["benchmark"]] = result
+    profiles = {}
+    for model in models:
+        mine = values[model.value]
+        names = sorted(str(py(term)) for term, _ in mine.pop("label", []))
+        profiles[model.value] = {
+            "iri": model.value,
+            "known": bool(names or mine or ladders[model.value] or benchmarks[model.value]),
+            "label": names[0] if names else short_id(model.value),
+            "vendors": {short_id(str(v["value"])) for v in _cited_values(ctx, mine["vendor"])},
+            "values": {k: _cited_values(ctx, v) for k, v in mine.items()},
+            "labels": labels[model.value],
+            "offers": ladders[model.value],
+            "benchmarks": benchmarks[model.value],
+        }
+    return profiles
 
 
 def _representative(prop: str, values: list[dict]) -> tuple[Any, bool]:

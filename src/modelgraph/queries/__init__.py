@@ -6,10 +6,12 @@
     # param: vendor=?vendor_param iri — only this vendor
 
 A parameter `name` binds the SPARQL variable `?name` (or the one after `=`). Values are bound
-through a ``VALUES`` block that replaces the ``#PARAMETERS`` line, each value written as an
+through a ``VALUES`` block that replaces the ``#PARAMETERS`` line (every one, so that
+sub-selects, which do not see outer bindings, can have their own), each value written as an
 RDF term by pyoxigraph (N-Triples syntax, so no user text is ever spliced into the query
 unescaped). A ``VALUES`` block rather than pyoxigraph's `substitutions` because those only
 reach projected variables, and because it works the same against a remote SPARQL server.
+``LIMIT``/``OFFSET`` for paging go at the end, or where a ``#PAGE`` line stands.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pyoxigraph import Literal, NamedNode
 from ..errors import InputError
 from ..vocab import ID, XSD, sparql_prefixes
 
+_PAGE = "#PAGE"
 PARAM_KINDS = ("iri", "iris", "string", "integer", "decimal", "date")
 _PARAM_LINE = re.compile(
     r"^# param: (?P<name>\w+)(?:=\?(?P<var>\w+))? (?P<kind>\w+)(?P<required> required)?"
@@ -115,10 +118,11 @@ class CannedQuery:
                 terms = " ".join(str(_iri(p, v)) for v in values[p.name])
                 blocks.append(f"VALUES ?{p.variable} {{ {terms} }}")
         text = sparql_prefixes() + self.text.replace("#PARAMETERS", "\n  ".join(blocks))
-        for keyword, number in (("LIMIT", limit), ("OFFSET", offset)):
-            if number is not None:
-                text += f"{keyword} {int(number)}\n"
-        return text
+        page = "".join(f"{keyword} {int(number)}\n" for keyword, number
+                       in (("LIMIT", limit), ("OFFSET", offset)) if number is not None)
+        if _PAGE in text:  # the page of a sub-select (a total is counted beside it)
+            return text.replace(_PAGE, page.strip().replace("\n", " "))
+        return text + page
 
     def to_dict(self) -> dict:
         return {
