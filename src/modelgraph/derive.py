@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 import pyoxigraph as ox
 
@@ -61,8 +62,7 @@ class _Facts:
         self.released: dict[str, ox.Literal] = {}
         self.context: dict[str, tuple[Decimal, ox.Literal]] = {}
         self.model_of: dict[str, set[str]] = defaultdict(set)  # offer -> models
-        self.prices: dict[ox.NamedNode, dict[str, list]] = {
-            _INPUT_PRICE: defaultdict(list), _OUTPUT_PRICE: defaultdict(list)}
+        self.prices: dict[ox.NamedNode, dict[str, list]] = {}  # price -> offer -> values
         self.triples: dict = defaultdict(int)  # graph name -> triples
 
     def read(self, quads: Iterable[ox.Quad]) -> None:
@@ -74,61 +74,64 @@ class _Facts:
             _RELEASED: self._released,
             _CONTEXT: self._context,
             _OFFER_MODEL: self._offer_model,
-            _INPUT_PRICE: self._price,
-            _OUTPUT_PRICE: self._price,
         }
+        for price in (_INPUT_PRICE, _OUTPUT_PRICE):
+            self.prices[price] = defaultdict(list)
+            handlers[price] = partial(self._price, self.prices[price])
         triples = self.triples
-        # A list may repeat a quad; a store holds it once. The derived graph's own terms
-        # have no handler, so an old derived graph in `quads` changes nothing but its count.
-        for quad in set(quads):
+        # A list may repeat a quad; a store holds it once (dict.fromkeys keeps the list's
+        # order, which iterates twice as fast as a set). The derived graph's own terms have
+        # no handler, so an old derived graph in `quads` changes nothing but its count.
+        for quad in dict.fromkeys(quads):
             triples[quad.graph_name] += 1
             handler = handlers.get(quad.predicate)
             if handler is not None:
                 subject = quad.subject
                 if isinstance(subject, ox.NamedNode):
-                    handler(subject.value, quad.predicate, quad.object)
+                    handler(subject.value, quad.object)
 
-    def _successor(self, subject: str, _p, obj) -> None:
+    def _successor(self, subject: str, obj) -> None:
         if isinstance(obj, ox.NamedNode):
             self.later[subject].add(obj.value)
 
-    def _predecessor(self, subject: str, _p, obj) -> None:
+    def _predecessor(self, subject: str, obj) -> None:
         if isinstance(obj, ox.NamedNode):
             self.later[obj.value].add(subject)
 
-    def _type(self, subject: str, _p, obj) -> None:
+    def _type(self, subject: str, obj) -> None:
         if obj == _MODEL:
             self.models.add(subject)
         elif obj == _SNAPSHOT:
             self.snapshots.add(subject)
 
-    def _label(self, subject: str, _p, obj) -> None:
+    def _label(self, subject: str, obj) -> None:
         if isinstance(obj, ox.Literal):
             known = self.labels.get(subject)
             if known is None or _label_key(obj) < _label_key(known):
                 self.labels[subject] = obj
 
-    def _released(self, subject: str, _p, obj) -> None:
+    def _released(self, subject: str, obj) -> None:
         if isinstance(obj, ox.Literal):
             known = self.released.get(subject)
             if known is None or obj.value < known.value:
                 self.released[subject] = obj
 
-    def _context(self, subject: str, _p, obj) -> None:
+    def _context(self, subject: str, obj) -> None:
         number = _number(obj)
         if number is not None:
             known = self.context.get(subject)
             if known is None or number > known[0]:
                 self.context[subject] = (number, obj)
 
-    def _offer_model(self, subject: str, _p, obj) -> None:
+    def _offer_model(self, subject: str, obj) -> None:
         if isinstance(obj, ox.NamedNode):
             self.model_of[subject].add(obj.value)
 
-    def _price(self, subject: str, predicate, obj) -> None:
+    @staticmethod
+    def _price(by_offer: dict, subject: str, obj) -> None:
         number = _number(obj)
         if number is not None:
-            self.prices[predicate][subject].append((number, obj))
+            by_offer[subject].append((number, obj))
 
 
 def _label_key(label: ox.Literal) -> tuple[str, str]:
