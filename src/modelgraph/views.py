@@ -42,6 +42,7 @@ class ViewContext:
     today: dt.date = field(default_factory=dt.date.today)
     _sources: dict | None = None
     _ages: dict | None = None
+    _stale: dict = field(default_factory=dict)
 
     def sources(self) -> dict[str, dict]:
         if self._sources is None:
@@ -64,10 +65,13 @@ class ViewContext:
 
     def cite(self, source_ids) -> dict:
         """`sources` plus `stale` when every source is older than the threshold."""
-        ids = sorted(set(source_ids))
-        known = [self._source_ages().get(s) for s in ids]
-        stale = bool(known) and all(s is not None and s["stale"] for s in known)
-        return {"sources": ids, "stale": stale}
+        ids = tuple(sorted(set(source_ids)))
+        stale = self._stale.get(ids)
+        if stale is None:  # views cite the same few sets of sources hundreds of times
+            known = [self._source_ages().get(s) for s in ids]
+            stale = self._stale[ids] = bool(known) and all(
+                s is not None and s["stale"] for s in known)
+        return {"sources": list(ids), "stale": stale}
 
 
 @dataclass
@@ -412,13 +416,11 @@ def offers_view(ctx: ViewContext, model_id: str) -> ViewResult:
 
 
 def _ladders(ctx: ViewContext, runner: _Runner, models: list[NamedNode]) -> dict[str, list]:
-    """Each model's offers (its snapshots' included), cheapest first, from one query."""
-    rows = runner.rows("offers", models=models)
+    """Each model's offers (its snapshots' included), cheapest first: the offers from one
+    query, their figures from another (a row per value, so they go apart: half the bytes)."""
     offers: dict[tuple[str, str], dict] = {}
-    pairs: dict[tuple[str, str, str], list] = defaultdict(list)
-    for row in rows:
-        model = row["model"].value
-        offer = offers.setdefault((model, row["offer"].value), {
+    for row in runner.rows("offers", models=models):
+        offers.setdefault((row["model"].value, row["offer"].value), {
             "iri": row["offer"].value,
             "host": short_id(row["host"].value),
             "host_label": py(row["hostLabel"]),
@@ -426,13 +428,14 @@ def _ladders(ctx: ViewContext, runner: _Runner, models: list[NamedNode]) -> dict
             "model": short_id(row["offeredModel"].value),
             "endpoint": py(row["endpoint"]),
         })
-        if row["property"] is not None:
-            pairs[(model, offer["iri"], local_name(row["property"].value))].append(
-                (row["value"], row["g"]))
+    pairs: dict[tuple[str, str], list] = defaultdict(list)
+    for row in runner.rows("offer_values", models=models):
+        pairs[(row["offer"].value, local_name(row["property"].value))].append(
+            (row["value"], row["g"]))
     ladders: dict[str, list] = {m.value: [] for m in models}
     for (model, _), offer in offers.items():
         for prop, name in _OFFER_FIELDS.items():
-            values = _cited_values(ctx, pairs.get((model, offer["iri"], prop), []))
+            values = _cited_values(ctx, pairs.get((offer["iri"], prop), []))
             offer[name] = sorted(values, key=lambda v: str(v["value"])) or None
         ladders[model].append(offer)
     for ladder in ladders.values():
