@@ -121,6 +121,24 @@ def test_the_listing_summarises_each_model_that_is_not_a_snapshot():
     assert values(derived, MG.cheapestOutputPrice) == {m: {decimal("1.5")}}
 
 
+def test_each_sort_of_the_listing_gets_positions_ties_by_iri_unknowns_left_out():
+    a, b, c = model("a"), model("b"), model("c")
+    quads = [q(x, RDF.type, MG.Model) for x in (a, b, c)] + [
+        q(a, RDFS.label, ox.Literal("beta")), q(b, RDFS.label, ox.Literal("Alpha")),
+        q(c, RDFS.label, ox.Literal("alpha")),  # the same name as b, case aside: IRI decides
+        q(a, MG.contextWindow, integer(8000)), q(c, MG.contextWindow, integer(200000)),
+    ]
+    derived = derive(quads)
+
+    def positions(term):
+        return {s.rsplit("/", 1)[1]: int(next(iter(v)).value)
+                for s, v in values(derived, term).items()}
+
+    assert positions(MG.labelRank) == {"b": 1, "c": 2, "a": 3}
+    assert positions(MG.contextRank) == {"a": 1, "c": 2}  # b's context is unknown
+    assert positions(MG.inputPriceRank) == {}
+
+
 def test_each_source_graph_gets_its_triple_count_once_per_distinct_triple():
     quads = listing_quads()
     derived = derive(quads + quads[:3])  # a repeated quad is one triple in a store

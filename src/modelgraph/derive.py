@@ -16,8 +16,9 @@ in the ontology):
   true``, and where known ``mg:displayLabel`` (first label in code-point order),
   ``mg:earliestReleaseDate`` (smallest as written), ``mg:largestContextWindow``,
   ``mg:cheapestInputPrice`` / ``mg:cheapestOutputPrice`` (over offers whose mg:model is the
-  model itself). Listing and sorting thousands of models then reads one graph instead of
-  aggregating over every offer.
+  model itself), each with its position in the listing sorted by it (``mg:labelRank``, …;
+  ties by IRI). Filtering thousands of models then reads one graph instead of aggregating
+  over every offer, and sorting them compares integers, not strings or IRIs.
 * sources — ``<source graph> mg:tripleCount n``.
 
 One pass over the quads plus a breadth-first search per model on a chain; about 0.3 s per
@@ -48,6 +49,9 @@ _LISTED, _DISPLAY_LABEL = MG.listed, MG.displayLabel
 _EARLIEST_RELEASE, _LARGEST_CONTEXT = MG.earliestReleaseDate, MG.largestContextWindow
 _CHEAPEST = {_INPUT_PRICE: MG.cheapestInputPrice, _OUTPUT_PRICE: MG.cheapestOutputPrice}
 _TRIPLE_COUNT, _INTEGER = MG.tripleCount, XSD.integer
+_RANK = {_DISPLAY_LABEL: MG.labelRank, _EARLIEST_RELEASE: MG.releaseRank,
+         _LARGEST_CONTEXT: MG.contextRank, MG.cheapestInputPrice: MG.inputPriceRank,
+         MG.cheapestOutputPrice: MG.outputPriceRank}
 _TRUE = ox.Literal("true", datatype=XSD.boolean)
 
 
@@ -189,17 +193,26 @@ def _listing(facts: _Facts, state) -> None:
             for model in facts.model_of.get(offer, ()):
                 if model not in best or low[0] < best[model][0]:
                     best[model] = low
-    for model in sorted(facts.models - facts.snapshots):
+    listed = sorted(facts.models - facts.snapshots)
+    # per sort: model -> (the value's sort key, the value as stated)
+    summaries: dict[ox.NamedNode, dict[str, tuple]] = {
+        _DISPLAY_LABEL: {m: (facts.labels[m].value.casefold(), facts.labels[m])
+                         for m in listed if m in facts.labels},
+        _EARLIEST_RELEASE: {m: (facts.released[m].value.casefold(), facts.released[m])
+                            for m in listed if m in facts.released},
+        _LARGEST_CONTEXT: {m: facts.context[m] for m in listed if m in facts.context},
+        **{term: {m: cheapest[price][m] for m in listed if m in cheapest[price]}
+           for price, term in _CHEAPEST.items()},
+    }
+    for model in listed:
         state(model, _LISTED, _TRUE)
-        if model in facts.labels:
-            state(model, _DISPLAY_LABEL, facts.labels[model])
-        if model in facts.released:
-            state(model, _EARLIEST_RELEASE, facts.released[model])
-        if model in facts.context:
-            state(model, _LARGEST_CONTEXT, facts.context[model][1])
-        for predicate, term in _CHEAPEST.items():
-            if model in cheapest[predicate]:
-                state(model, term, cheapest[predicate][model][1])
+        for term, by_model in summaries.items():
+            if model in by_model:
+                state(model, term, by_model[model][1])
+    for term, by_model in summaries.items():
+        ordered = sorted(by_model, key=lambda m: (by_model[m][0], m))  # ties by IRI
+        for position, model in enumerate(ordered, start=1):
+            state(model, _RANK[term], ox.Literal(str(position), datatype=_INTEGER))
 
 
 def transitive_closure(later: dict[str, set[str]]) -> dict[str, set[str]]:

@@ -303,13 +303,13 @@ def models_view(
     return ViewResult("models", "Models", data, runner.executed)
 
 
-# The derived summary value each sort orders by (models.rq's ?sortProperty).
+# The derived position in the listing each sort orders by (models.rq's ?sortProperty).
 _SORT_PROPERTIES = {
-    "label": MG.displayLabel,
-    "released": MG.earliestReleaseDate,
-    "context": MG.largestContextWindow,
-    "inputPrice": MG.cheapestInputPrice,
-    "outputPrice": MG.cheapestOutputPrice,
+    "label": MG.labelRank,
+    "released": MG.releaseRank,
+    "context": MG.contextRank,
+    "inputPrice": MG.inputPriceRank,
+    "outputPrice": MG.outputPriceRank,
 }
 
 
@@ -337,16 +337,17 @@ def _earlier(row: dict, kept: dict, entity: str, label: str) -> bool:
 
 
 def _ordered(rows: list[dict], key: str, descending: bool) -> list[dict]:
-    """As models.rq orders: known values first (strings case-insensitively, numbers by
-    value), descending if asked; unknowns after them; ties and unknowns by IRI."""
+    """As the derived ranks order (derive.py): known values first (strings
+    case-insensitively, numbers by value, ties by IRI), all reversed if descending; unknowns
+    after them, by IRI."""
     by_iri = sorted(rows, key=lambda r: r["model"].value)
     present = [r for r in by_iri if r[key] is not None]
-    present.sort(key=lambda r: _sort_key(py(r[key])), reverse=descending)  # stable: ties by IRI
+    present.sort(key=lambda r: (_sort_key(py(r[key])), r["model"].value), reverse=descending)
     return present + [r for r in by_iri if r[key] is None]
 
 
 def _sort_key(value):
-    return (0, value.lower()) if isinstance(value, str) else (1, value)
+    return (0, value.casefold()) if isinstance(value, str) else (1, value)
 
 
 def model_view(ctx: ViewContext, model_id: str) -> ViewResult:

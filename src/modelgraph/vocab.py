@@ -131,6 +131,11 @@ PROPERTIES = (
     "largestContextWindow",
     "cheapestInputPrice",
     "cheapestOutputPrice",
+    "labelRank",
+    "releaseRank",
+    "contextRank",
+    "inputPriceRank",
+    "outputPriceRank",
     "tripleCount",
 )
 
