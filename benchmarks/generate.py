@@ -40,8 +40,9 @@ from modelgraph.vocab import DCTERMS, ID, MG, PROV, RDF, RDFS, SOURCE, XSD
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "5m": 5_000_000}
 DEFAULT_SEED = 7
 WORK_DIR = Path(__file__).resolve().parent / "work"
-FORMAT_VERSION = 2  # bump when the generated shape changes (invalidates cached files)
+FORMAT_VERSION = 3  # bump when the generated shape changes (invalidates cached files)
 # 2: the derived graph modelgraph computes at build time (modelgraph.derive) is appended
+# 3: with the listing's sort positions and derive.py's version
 
 RENAMED_KINDS = ("model", "vendor", "host", "family", "offer")
 PRICES = {MG[p].value for p in ("inputPrice", "outputPrice", "cachedInputPrice",

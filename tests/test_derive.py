@@ -8,12 +8,12 @@ import pyoxigraph as ox
 import pytest
 
 from modelgraph import pipeline
-from modelgraph.derive import DERIVED_GRAPH, derive, with_derived
+from modelgraph.derive import DERIVED_GRAPH, DERIVED_VERSION, derive, with_derived
 from modelgraph.ingest import ingest, remove_source
 from modelgraph.rdf import extraction_quads
 from modelgraph.resources import ontology_quads
 from modelgraph.store import EmbeddedStore
-from modelgraph.vocab import DERIVED, ID, MG, PROPERTIES, RDF, RDFS, SOURCE, XSD
+from modelgraph.vocab import DERIVED, ID, MG, OWL, PROPERTIES, RDF, RDFS, SOURCE, XSD
 
 from . import fictional
 
@@ -152,7 +152,10 @@ def test_the_derived_graph_uses_only_its_own_graph_and_declared_terms_and_is_rep
     quads = chain_with_a_cycle() + listing_quads()
     derived = derive(quads)
     assert {x.graph_name for x in derived} == {DERIVED_GRAPH} and DERIVED_GRAPH.value == DERIVED
-    assert {x.predicate.value.removeprefix(MG.iri) for x in derived} <= set(PROPERTIES)
+    predicates = {x.predicate.value.removeprefix(MG.iri) for x in derived}
+    assert predicates - {OWL.versionInfo.value} <= set(PROPERTIES)
+    assert ox.Quad(DERIVED_GRAPH, OWL.versionInfo, ox.Literal(DERIVED_VERSION),
+                   DERIVED_GRAPH) in derived  # which derive.py wrote it
     assert derive(list(reversed(quads))) == derived  # same dataset, same quads, same order
 
 

@@ -19,7 +19,8 @@ in the ontology):
   model itself), each with its position in the listing sorted by it (``mg:labelRank``, …;
   ties by IRI). Filtering thousands of models then reads one graph instead of aggregating
   over every offer, and sorting them compares integers, not strings or IRIs.
-* sources — ``<source graph> mg:tripleCount n``.
+* sources — ``<source graph> mg:tripleCount n``;
+* itself — ``<derived graph> owl:versionInfo`` (`DERIVED_VERSION`).
 
 One pass over the quads plus a breadth-first search per model on a chain; about 0.3 s per
 million quads.
@@ -34,9 +35,12 @@ from functools import partial
 
 import pyoxigraph as ox
 
-from .vocab import DERIVED, MG, RDF, RDFS, SOURCE, XSD
+from .vocab import DERIVED, MG, OWL, RDF, RDFS, SOURCE, XSD
 
 DERIVED_GRAPH = ox.NamedNode(DERIVED)
+# What this module writes, as `<derived> owl:versionInfo`: bump it when that changes, so that
+# views do not read a derived graph an older modelgraph wrote (they compute instead).
+DERIVED_VERSION = "modelgraph-derived 2"
 
 # Terms as constants: `MG.x` makes a new NamedNode on every use.
 _TYPE, _LABEL = RDF.type, RDFS.label
@@ -164,7 +168,8 @@ def derive(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
             found = nodes[iri] = ox.NamedNode(iri)
         return found
 
-    out: list[ox.Quad] = []
+    out: list[ox.Quad] = [ox.Quad(DERIVED_GRAPH, OWL.versionInfo, ox.Literal(DERIVED_VERSION),
+                                  DERIVED_GRAPH)]
 
     def state(subject: str, predicate: ox.NamedNode, obj) -> None:
         out.append(ox.Quad(node(subject), predicate, obj, DERIVED_GRAPH))
@@ -306,4 +311,4 @@ def with_derived(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return sources + derive(sources)
 
 
-__all__ = ["DERIVED_GRAPH", "derive", "lineage_depths", "transitive_closure", "with_derived"]
+__all__ = ["DERIVED_GRAPH", "DERIVED_VERSION", "derive", "lineage_depths", "transitive_closure", "with_derived"]

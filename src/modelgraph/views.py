@@ -19,6 +19,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 
 from . import queries
 from .conflicts import find_conflicts, values_agree
+from .derive import DERIVED_VERSION
 from .errors import InputError, NotFound
 from .queries import entity_iri
 from .vocab import MG, SOURCE, XSD
@@ -58,10 +59,12 @@ class ViewContext:
         return self._ages
 
     def derived(self) -> bool:
-        """Whether the store has a derived graph that covers every source (it counts each
-        source's triples); views that read derived relations otherwise compute them."""
+        """Whether the store has a derived graph, written by this version of derive.py, that
+        covers every source (it counts each source's triples); views that read derived
+        relations otherwise compute them."""
         rows = self._source_ages().values()
-        return bool(rows) and all(s["triples"] is not None for s in rows)
+        return bool(rows) and all(
+            s["triples"] is not None and s["_derived_by"] == DERIVED_VERSION for s in rows)
 
     def cite(self, source_ids) -> dict:
         """`sources` plus `stale` when every source is older than the threshold."""
@@ -201,6 +204,7 @@ def _source_rows(ctx: ViewContext, runner: _Runner | None = None, *,
             "seed_file": py(row.get("seedFile")),
             "extractor": py(row.get("extractor")),
             "triples": py(row["triples"]),
+            "_derived_by": py(row["derivedBy"]),  # not shown: which derive.py counted
         })
     return out
 
@@ -218,7 +222,8 @@ def _date_key(value: str) -> dt.date:
 
 def _counted_source_rows(ctx: ViewContext, runner: _Runner) -> list[dict]:
     """The sources with their triple counts: from the derived graph, else counted."""
-    rows = _source_rows(ctx, runner)
+    rows = [{k: v for k, v in row.items() if not k.startswith("_")}
+            for row in _source_rows(ctx, runner)]
     if rows and any(row["triples"] is None for row in rows):
         counts = {r["source"].value: py(r["triples"]) for r in runner.rows("source_counts")}
         for row in rows:
