@@ -44,7 +44,11 @@ class ExecutorStore:
     def __init__(self, executor) -> None:
         self.executor = executor
 
-    def query(self, sparql: str, **_ignored):
+    def query(self, sparql: str, **options):
+        if any(value is not None for value in options.values()):
+            # the workers take query text only: a silently dropped binding once made a
+            # one-model question scan the whole graph (see conflicts.find_conflicts)
+            raise TypeError(f"ExecutorStore.query takes query text only, not {sorted(options)}")
         output = self.executor.run(
             QueryJob(sparql, results_format="JSON", graph_format="N_TRIPLES")
         )
