@@ -141,3 +141,29 @@ def test_graph_store_writes_refuse_unreadable_bodies(admin_client):
         headers={**AUTH, "Content-Type": "text/turtle"},
     )
     assert default.status_code == 400 and "union" in default.json()["message"]
+
+
+def test_an_update_recomputes_the_derived_graph():
+    """Regression: writes through SPARQL Update left the lineage closure as it was."""
+    from fastapi.testclient import TestClient
+
+    from modelgraph.derive import DERIVED_GRAPH
+    from modelgraph.settings import Settings
+    from modelgraph.store import EmbeddedStore
+    from modelgraph.web.app import create_app
+
+    from .. import fictional
+
+    app = create_app(Settings(workers=1, admin_token=TOKEN),
+                     store=EmbeddedStore.memory(fictional.quads()))
+    update = PREFIXES + """INSERT DATA { GRAPH src:a {
+        <https://w3id.org/modelgraph/id/model/acme-swift-3> a mg:Model ;
+          mg:predecessor <https://w3id.org/modelgraph/id/model/acme-swift-2> } }"""
+    with TestClient(app) as client:
+        response = client.post("/sparql", content=update.encode(),
+                               headers={**AUTH, "Content-Type": "application/sparql-update"})
+        assert response.status_code == 200, response.text
+        rows = select(client, f"""SELECT ?later WHERE {{ GRAPH <{DERIVED_GRAPH.value}> {{
+            <https://w3id.org/modelgraph/id/model/acme-swift> mg:transitiveSuccessor ?later
+        }} }}""")
+        assert {r["later"].rsplit("/", 1)[1] for r in rows} >= {"acme-swift-2", "acme-swift-3"}

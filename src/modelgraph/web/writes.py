@@ -17,6 +17,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 
+from ..derive import DERIVED_GRAPH, with_derived
 from ..errors import InputError, ValidationFailed
 from ..execution import Output, UpdateJob, check_update
 from ..store.base import Store
@@ -44,11 +45,13 @@ def _validate_and_write(service: Service, output: Output) -> dict:
             "the change would make the graph violate its shapes; nothing was written",
             report=report,
         )
+    stated = with_derived(quads)  # the derived graph is recomputed: closure, listings
+    triples = sum(1 for q in stated if q.graph_name != DERIVED_GRAPH)
     with service.write_lock:
-        generation = _commit(service.store_for_writes(), quads, output.generation)
+        generation = _commit(service.store_for_writes(), stated, output.generation)
     return {
         "generation": generation,
-        "triples": len(quads),
+        "triples": triples,
         "warnings": report.counts().get("Warning", 0),
     }
 
