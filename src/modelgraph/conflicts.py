@@ -6,12 +6,12 @@ and the ontology is loaded into the store, so the conflict query reads the set f
 Values are compared at the precision they are stated, so that a difference of rounding is
 not a conflict (rules, in order):
 
-* dates: ``2024-07`` agrees with ``2024-07-18`` (a coarser date is a prefix of a finer one);
+* dates: ``2025-03`` agrees with ``2025-03-04`` (a coarser date is a prefix of a finer one);
 * token counts written as round numbers agree with what they abbreviate: ``128000`` (128K)
   agrees with ``131072`` (128 Ki) and ``1000000`` (1M) with ``1047576``; a round number
   stands for the range of its last non-zero digit;
 * everything else (prices, scores, versions) must be equal as values: ``0.6`` = ``0.60`` but
-  ``0.075`` ≠ ``0.07``; strings compare case-insensitively.
+  ``0.125`` ≠ ``0.12``; strings compare case-insensitively.
 
 Different hosts with different prices are different offers (different subjects), so they
 never meet here.

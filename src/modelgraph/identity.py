@@ -3,13 +3,13 @@
 The rules (data/identity.toml holds their parameters; docs/identity.md documents them):
 
 1. A slug is the spelling lower-cased, accents folded, every run of characters other than
-   ``a-z0-9`` replaced by one ``-``: ``GPT-4.1 Nano`` and ``gpt-4.1-nano`` -> ``gpt-4-1-nano``.
+   ``a-z0-9`` replaced by one ``-``: ``GPT-4.1 Nano`` and ``gpt-4.1-nano`` -> the same slug.
 2. A model identifier that is a path keeps its last segment; the one before it names the
    vendor: ``openai/gpt-4o-mini`` -> vendor ``openai``, model ``gpt-4o-mini``.
 3. A display name ``Vendor: Name`` drops the vendor prefix: ``OpenAI: GPT-4o-mini``.
 4. A trailing ISO date marks a dated snapshot whose alias is the part before it:
-   ``gpt-4o-mini-2024-07-18`` and ``GPT-4o-mini (2024-07-18)`` are snapshots of
-   ``gpt-4o-mini``.
+   ``acme-swift-2025-03-04`` and ``Acme Swift (2025-03-04)`` are snapshots of
+   ``acme-swift``.
 5. Hosts drop generic trailing words (``OpenAI API`` is host ``openai``) and then apply
    the synonyms table; vendors drop legal-form suffixes.
 6. Capabilities and modalities are slugged (camelCase split first) and mapped through

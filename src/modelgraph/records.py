@@ -3,9 +3,9 @@
 Every claim carries a `Locator` (line, field, the raw text it was read from) so that a
 curator can find the value on the page. Values are normalised at extraction:
 
-* token counts are integers (``128K`` -> 128000, ``1M`` -> 1000000, ``16,384`` -> 16384);
+* token counts are integers (``200K`` -> 200000, ``2M`` -> 2000000, ``32,768`` -> 32768);
 * prices are `Decimal` USD per 1M tokens (``$0.150`` -> Decimal("0.150"));
-* percentages are `Decimal` percent points (``82.4 %`` -> Decimal("82.4"));
+* percentages are `Decimal` percent points (``91.7 %`` -> Decimal("91.7"));
 * dates are `PartialDate`, keeping the precision the page states (``July 2024`` is a month).
 
 Models, vendors and hosts are referred to by the spelling the page uses (`ModelRef`);

@@ -18,7 +18,7 @@ _TOKENS = re.compile(r"^~?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([kKmMbBtT]?)\b\s*(?:
 
 
 def parse_tokens(text: str) -> int:
-    """``128K`` -> 128000, ``1M`` -> 1000000, ``16,384`` -> 16384, ``128.0K`` -> 128000."""
+    """``200K`` -> 200000, ``2M`` -> 2000000, ``32,768`` -> 32768, ``200.0K`` -> 200000."""
     match = _TOKENS.match(text.strip())
     if not match:
         raise ValueError(f"not a token count: {text!r}")
@@ -61,7 +61,7 @@ _PERCENT = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*%$")
 
 
 def parse_percent(text: str) -> Decimal:
-    """``82.4 %`` -> Decimal('82.4'); ``50%`` -> Decimal('50')."""
+    """``91.7 %`` -> Decimal('91.7'); ``50%`` -> Decimal('50')."""
     match = _PERCENT.match(text.strip())
     if not match:
         raise ValueError(f"not a percentage: {text!r}")
@@ -98,7 +98,7 @@ _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})$")
 def parse_date(text: str) -> PartialDate:
     """Dates as pages write them, keeping precision.
 
-    ``2024-07-18``, ``Jul 18, 2024``, ``18 July 2024`` -> day; ``July 2024``, ``Oct 2023``,
+    ``2025-03-04``, ``Mar 4, 2025``, ``4 March 2025`` -> day; ``March 2025``, ``Nov 2024``,
     ``2023-10`` -> month; ``2024`` -> year.
     """
     cleaned = text.strip()

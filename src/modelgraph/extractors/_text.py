@@ -105,8 +105,8 @@ def undouble(text: str) -> str:
 def split_label(text: str, labels: Iterable[str]) -> tuple[str, str] | None:
     """Split a ``LabelValue`` cell by the longest known label it starts with.
 
-    ``split_label("Max output16,384", ["Max output", "Context"])`` -> ``("Max output",
-    "16,384")``; None when no label fits.
+    ``split_label("Max output32,768", ["Max output", "Context"])`` -> ``("Max output",
+    "32,768")``; None when no label fits.
     """
     text = text.strip()
     for label in sorted(labels, key=len, reverse=True):
@@ -226,7 +226,7 @@ def split_camel_flags(text: str, vocabulary: Iterable[str]) -> list[str]:
 
 
 def split_list(text: str, separators: str = r",\s+|;\s*") -> list[str]:
-    """``Very low price, Good vision`` -> two items; commas inside numbers (16,384) stay."""
+    """``Very low price, Good vision`` -> two items; commas inside numbers (32,768) stay."""
     return [item.strip() for item in re.split(separators, text) if item.strip()]
 
 
@@ -288,7 +288,7 @@ def model_name_at(text: str, start: int = 0) -> tuple[str, int] | None:
 
     Rule: a name is a run of tokens; the first has a capital or a digit (``GPT-4``, ``o3``),
     each later one has too, or is a name word (``mini``) or a parenthesised qualifier
-    (``(2024-07-18)``). Punctuation after a token (``Turbo.``, ``Omni,``) or a possessive
+    (``(2025-03-04)``). Punctuation after a token (``Turbo.``, ``Omni,``) or a possessive
     closes the name. ``model_name_at("than GPT-3.5 Turbo. It", 5)`` -> ``("GPT-3.5 Turbo", 18)``.
     """
     words: list[str] = []
@@ -372,7 +372,7 @@ class Stated:
     line: int
     text: str
     precision: Decimal = Decimal(0)  # size of the last stated digit; 0 = exact / not numeric
-    readings: tuple = ()  # other values the same text can mean (16K -> 16384)
+    readings: tuple = ()  # other values the same text can mean (32K -> 32768)
 
     @classmethod
     def number(cls, value, text: str, line: int, binary_prefix: bool = False) -> Stated:

@@ -6,7 +6,7 @@ The site does not name itself (a manifest supplies it). Section headings, one pe
   (``[GPT-4 Omni](/models/openai/gpt-4o)``) that give identifiers;
 * ``Key Specifications``: ``Supported Parameters`` / ``Features`` lists (often empty);
 * ``Performance Summary``: the site's prose verdict, opening with the model's name (a dated
-  snapshot such as ``GPT-4o-mini (2024-07-18)``), speed / pricing / reliability percentiles,
+  snapshot such as ``Acme-Swift (2025-03-04)``), speed / pricing / reliability percentiles,
   and scores on the site's own benchmarks written ``<Name> (Baseline)``;
 * ``Model Pricing`` > ``Current Pricing``: ``Prompt | $0.15 |`` rows (per 1M tokens);
 * ``Available Endpoints``: ``Provider | Endpoint Name | Context Length | Pricing (Input) |
@@ -29,7 +29,7 @@ seen; any cut inside a row, or before the catalogue, is.
 Rules this module applies (each documented where it is implemented):
 
 * the Author's Description speaks of the alias (``GPT-4o-mini``); the Performance Summary's
-  percentiles and benchmarks are about the snapshot it names (``GPT-4o-mini (2024-07-18)``);
+  percentiles and benchmarks are about the snapshot it names (``Acme-Swift (2025-03-04)``);
 * the Current Pricing's cache prices go to the endpoints priced like it (`_offers`);
 * a name the vendor catalogue lists twice is kept once (`_one_row_per_model`);
 * one vendor spelling for the whole page (`_vendor`);
@@ -241,7 +241,7 @@ def _drop_leading_words(text: str) -> str:
 
 
 def split_snapshot(name: str) -> tuple[str, str] | None:
-    """``GPT-4o-mini (2024-07-18)`` -> ("GPT-4o-mini", "2024-07-18") by identity's rules."""
+    """``Acme-Swift (2025-03-04)`` -> ("Acme-Swift", "2025-03-04") by identity's rules."""
     for pattern in rules()["model"]["snapshot_suffix_patterns"]:
         match = re.match(pattern, name)
         if match:

@@ -46,7 +46,7 @@ Decisions:
   ending in digits (``AIME 2024``) runs into the score, so the split taken is the shortest
   name whose score fits the scale: at most 100 points, or an Elo-like rating (> 100) for
   names containing "Arena". Those ratings get unit "elo", everything else "points".
-  The site writes scores with decimals (``1235.0``); a whole number is taken as the score
+  The site writes scores with decimals (``1180.0``); a whole number is taken as the score
   only right before the URL. Text between score and URL is the version column.
 * Route lines give ``host_kind`` in lower case ("serverless") and, after it, availability.
 * The vendor is the ``Vendor:`` prefix of the About prose, else the host of a route marked

@@ -16,7 +16,7 @@ A page ending in the header, on a section heading, or mid-sentence is refused as
 truncated before anything is read. The site has no fixed closing text and sections may be
 missing, so a cut falling exactly at the end of a sentence or paragraph cannot be seen.
 
-The prose restates header values ("a 128K context window with 16,384 max output tokens",
+The prose restates header values ("a 200K context window with 32,768 max output tokens",
 "$0.60 per 1M output tokens"); each such pair is reconciled (`_text.reconcile`): the more
 precise statement wins when they agree by rounding, a contradiction is an error. The
 Pricing & Access prose may be garbled by a math renderer (``0.15per1Minputtokens,``), so

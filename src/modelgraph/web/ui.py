@@ -366,7 +366,7 @@ def _num(value, digits: int = 2) -> str:
 
 
 def _usd(value) -> str:
-    """Dollars with at least cents: 0.6 -> $0.60, 0.075 -> $0.075, 5 -> $5.00."""
+    """Dollars with at least cents: 0.4 -> $0.40, 0.125 -> $0.125, 5 -> $5.00."""
     if value is None:
         return "unknown"
     text = _num(float(value), 4)
