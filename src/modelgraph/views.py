@@ -10,6 +10,7 @@ sources are all older than `stale_after_days` is marked stale; a number nobody s
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,20 +35,49 @@ MODEL_SORTS = {  # `sort=name` ascending, `sort=-name` descending; unknowns alwa
 }
 
 
+class GenerationCache:
+    """What views read on every request but changes only with the store's generation (the
+    source table): kept for the one generation it was read from, shared by a server's
+    requests (thread-safe: each entry is replaced whole)."""
+
+    def __init__(self) -> None:
+        self._generation: str | None = None
+        self._entries: dict = {}
+        self._lock = threading.Lock()
+
+    def get(self, generation: str | None, key):
+        with self._lock:
+            if generation is None or generation != self._generation:
+                return None
+            return self._entries.get(key)
+
+    def put(self, generation: str | None, key, value) -> None:
+        if generation is None:
+            return
+        with self._lock:
+            if generation != self._generation:
+                self._generation, self._entries = generation, {}
+            self._entries[key] = value
+
+
 @dataclass
 class ViewContext:
-    """What every view needs besides its parameters."""
+    """What every view needs besides its parameters. `generation` (the store's live
+    generation when the request started) and `shared` let views reuse what an earlier
+    request read from that same generation; without them, everything is read anew."""
 
     store: Any
     stale_after_days: int = DEFAULT_STALE_AFTER_DAYS
     today: dt.date = field(default_factory=dt.date.today)
+    generation: str | None = None
+    shared: GenerationCache | None = None
     _sources: dict | None = None
     _ages: dict | None = None
     _stale: dict = field(default_factory=dict)
 
     def sources(self) -> dict[str, dict]:
         if self._sources is None:
-            self._sources = {s["id"]: s for s in _source_rows(self)}
+            self._sources = {s["id"]: s for s in _source_rows(self, _Runner(self).rows("sources"))}
         return self._sources
 
     def _source_ages(self) -> dict[str, dict]:
@@ -55,8 +85,19 @@ class ViewContext:
         if self._sources is not None:
             return self._sources
         if self._ages is None:
-            self._ages = {s["id"]: s for s in _source_rows(self, query="source_dates")}
+            self._ages = {s["id"]: s for s in _source_rows(self, self.shared_rows("source_dates"))}
         return self._ages
+
+    def shared_rows(self, name: str) -> list[dict]:
+        """A parameterless canned query's rows, read once per store generation."""
+        if self.shared is not None:
+            rows = self.shared.get(self.generation, name)
+            if rows is not None:
+                return rows
+        rows = _Runner(self).rows(name)
+        if self.shared is not None:  # kept for the generation that answered
+            self.shared.put(getattr(self.store, "generation", None), name, rows)
+        return rows
 
     def derived(self) -> bool:
         """Whether the store has a derived graph, written by this version of derive.py, that
@@ -99,7 +140,7 @@ class _Runner:
     def rows(self, name: str, *, limit: int | None = None, offset: int | None = None,
              **params) -> list[dict]:
         canned = queries.get(name)
-        text = canned.bind(params, limit=limit, offset=offset)
+        text = canned.bind(params, limit=limit, offset=offset, inline=True)
         self.executed.append({
             "name": name,
             "title": canned.title,
@@ -178,11 +219,10 @@ def model_iri(model_id: str) -> NamedNode:
 # -- sources -------------------------------------------------------------------------------
 
 
-def _source_rows(ctx: ViewContext, runner: _Runner | None = None, *,
-                 query: str = "sources") -> list[dict]:
-    runner = runner or _Runner(ctx)
+def _source_rows(ctx: ViewContext, rows: list[dict]) -> list[dict]:
+    """Rows of `sources` (or `source_dates`: only what an age needs) as described sources."""
     out = []
-    for row in runner.rows(query):
+    for row in rows:
         dates = {k: py(row[k]) for k in ("researched", "verified", "refreshed", "updated")}
         stated = [d for d in dates.values() if d]
         newest = max(stated, key=_date_key) if stated else None
@@ -223,7 +263,7 @@ def _date_key(value: str) -> dt.date:
 def _counted_source_rows(ctx: ViewContext, runner: _Runner) -> list[dict]:
     """The sources with their triple counts: from the derived graph, else counted."""
     rows = [{k: v for k, v in row.items() if not k.startswith("_")}
-            for row in _source_rows(ctx, runner)]
+            for row in _source_rows(ctx, runner.rows("sources"))]
     if rows and any(row["triples"] is None for row in rows):
         counts = {r["source"].value: py(r["triples"]) for r in runner.rows("source_counts")}
         for row in rows:
@@ -899,6 +939,7 @@ def _set_delta(mine: dict, theirs: dict, prop: str) -> dict:
 
 __all__ = [
     "DEFAULT_STALE_AFTER_DAYS",
+    "GenerationCache",
     "ViewContext",
     "ViewResult",
     "benchmark_view",

@@ -12,6 +12,15 @@ RDF term by pyoxigraph (N-Triples syntax, so no user text is ever spliced into t
 unescaped). A ``VALUES`` block rather than pyoxigraph's `substitutions` because those only
 reach projected variables, and because it works the same against a remote SPARQL server.
 ``LIMIT``/``OFFSET`` for paging go at the end, or where a ``#PAGE`` line stands.
+
+``bind(..., inline=True)`` (what the helper views run) writes a single value in place of its
+variable instead, wherever the variable stands for a term (not in a projection, ``AS``,
+``BOUND``, ``VALUES`` or ``GROUP BY``/``ORDER BY``): oxigraph does not push a ``VALUES``
+binding into patterns and property paths, so a path from a ``VALUES``-bound model can walk
+the whole graph, while one from a written IRI is an index lookup (seconds against
+milliseconds). Lines between ``#IF name`` and ``#END`` are kept only when parameter `name`
+has a value: a filter that would otherwise be written ``!BOUND(?name) || …`` and cost a
+check per row.
 """
 
 from __future__ import annotations
@@ -20,12 +29,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 from pyoxigraph import Literal, NamedNode
 
 from ..errors import InputError
+from ..execution.lexer import PUNCT, VAR, WORD, tokenize
 from ..vocab import ID, XSD, sparql_prefixes
 
 _PAGE = "#PAGE"
@@ -92,9 +102,11 @@ class CannedQuery:
     text: str = field(repr=False)
 
     def bind(self, values: dict | None = None, *, limit: int | None = None,
-             offset: int | None = None) -> str:
+             offset: int | None = None, inline: bool = False) -> str:
         """The runnable query: prefixes plus a VALUES block for the given parameters, and
-        optional LIMIT/OFFSET (validated integers, for paging)."""
+        optional LIMIT/OFFSET (validated integers, for paging). With `inline`, single values
+        are written in place of their variable where the grammar allows (see the module
+        docstring), and only what is left goes in a VALUES block."""
         values = {k: v for k, v in (values or {}).items() if v is not None and v != ""}
         unknown = set(values) - {p.name for p in self.parameters}
         if unknown:
@@ -105,8 +117,15 @@ class CannedQuery:
                     f"query {self.name!r} needs parameter {parameter.name!r}",
                     field=parameter.name,
                 )
+        written: dict[str, str] = {}  # variable -> the term written in its place
         blocks = []
         scalars = [p for p in self.parameters if p.kind != "iris"]
+        if inline:
+            for p in scalars:
+                if p.name in values and p.variable in self._inlinable:
+                    written[p.variable] = str(p.term(values[p.name]))
+            # an unbound parameter is simply an unbound variable (what UNDEF says)
+            scalars = [p for p in scalars if p.name in values and p.variable not in written]
         if scalars:
             variables = " ".join(f"?{p.variable}" for p in scalars)
             terms = " ".join(
@@ -117,12 +136,21 @@ class CannedQuery:
             if p.kind == "iris" and p.name in values:
                 terms = " ".join(str(_iri(p, v)) for v in values[p.name])
                 blocks.append(f"VALUES ?{p.variable} {{ {terms} }}")
-        text = sparql_prefixes() + self.text.replace("#PARAMETERS", "\n  ".join(blocks))
+        body = _kept_blocks(self.text, set(values)) if "#IF " in self.text else self.text
+        if written:
+            body = _written_in_place(body, written)
+        text = sparql_prefixes() + _with_parameters(body, "\n  ".join(blocks))
         page = "".join(f"{keyword} {int(number)}\n" for keyword, number
                        in (("LIMIT", limit), ("OFFSET", offset)) if number is not None)
         if _PAGE in text:  # the page of a sub-select (a total is counted beside it)
             return text.replace(_PAGE, page.strip().replace("\n", " "))
         return text + page
+
+    @cached_property
+    def _inlinable(self) -> frozenset[str]:
+        """Parameter variables that stand only where a term may (so can be written in place)."""
+        names = {p.variable for p in self.parameters if p.kind != "iris"}
+        return frozenset(names - _variables_not_as_terms(self.text))
 
     def to_dict(self) -> dict:
         return {
@@ -132,6 +160,82 @@ class CannedQuery:
             "parameters": [p.to_dict() for p in self.parameters],
             "sparql": sparql_prefixes() + self.text,
         }
+
+
+def _with_parameters(text: str, blocks: str) -> str:
+    if blocks:
+        return text.replace("#PARAMETERS", blocks)
+    return re.sub(r"^[ \t]*#PARAMETERS[ \t]*\n", "", text, flags=re.MULTILINE)
+
+
+_CLAUSE_ENDS = {"WHERE", "FROM", "LIMIT", "OFFSET", "HAVING", "VALUES", "GROUP", "ORDER"}
+
+
+def _variables_not_as_terms(text: str) -> set[str]:
+    """Variables with an occurrence where a term cannot stand: projected (SELECT ?x,
+    `AS ?x`), `BOUND(?x)`, `VALUES ?x`, a bare `GROUP BY`/`ORDER BY` key."""
+    found: set[str] = set()
+    tokens = tokenize(text)
+    in_clause = False  # between SELECT / GROUP BY / ORDER BY and where that clause ends
+    for i, token in enumerate(tokens):
+        upper = token.upper if token.kind == WORD else None
+        if upper == "SELECT" or (upper == "BY" and i and tokens[i - 1].upper in ("GROUP", "ORDER")):
+            in_clause = True
+        elif upper in _CLAUSE_ENDS or (token.kind == PUNCT and token.text in "{}"):
+            in_clause = False
+        if token.kind != VAR:
+            continue
+        before = [t.upper for t in tokens[max(0, i - 2):i]]
+        if (in_clause and _bare(tokens, i)) or before[-1:] == ["AS"] or before[-1:] == ["VALUES"] \
+                or before == ["BOUND", "("]:
+            found.add(token.text[1:])
+    return found
+
+
+def _bare(tokens, i: int) -> bool:
+    """Whether the variable at `i` is a projection/key of its own (not inside an expression)."""
+    depth = 0
+    for token in reversed(tokens[:i]):
+        if token.kind == PUNCT and token.text == ")":
+            depth += 1
+        elif token.kind == PUNCT and token.text == "(":
+            if depth == 0:
+                return False
+            depth -= 1
+        elif token.kind == WORD and token.upper in ("SELECT", "BY", "DISTINCT", "REDUCED"):
+            return depth == 0
+    return True
+
+
+def _written_in_place(text: str, written: dict[str, str]) -> str:
+    """`text` with each variable in `written` replaced by its term (tokens, so a `?x` in a
+    string, an IRI or a comment is left alone)."""
+    out, last = [], 0
+    for token in tokenize(text):
+        if token.kind == VAR and token.text[1:] in written:
+            out.append(text[last:token.offset])
+            out.append(written[token.text[1:]])
+            last = token.offset + len(token.text)
+    out.append(text[last:])
+    return "".join(out)
+
+
+_IF_LINE = re.compile(r"^[ \t]*#IF (\w+)[ \t]*$")
+_END_LINE = re.compile(r"^[ \t]*#END[ \t]*$")
+
+
+def _kept_blocks(text: str, given: set[str]) -> str:
+    """Lines between `#IF name` and `#END` only when parameter `name` has a value."""
+    kept, skipping = [], None
+    for line in text.splitlines(keepends=True):
+        opened = _IF_LINE.match(line)
+        if opened:
+            skipping = None if opened[1] in given else opened[1]
+        elif _END_LINE.match(line):
+            skipping = None
+        elif skipping is None:
+            kept.append(line)
+    return "".join(kept)
 
 
 def _iri(parameter: Parameter, value) -> NamedNode:

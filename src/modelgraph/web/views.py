@@ -21,6 +21,7 @@ from .. import views
 from ..execution import DATASET, DatasetJob, GraphJob, QueryJob
 from ..exports import context, model_document, view_jsonld
 from ..queries import entity_iri
+from .cache import generation_reader
 from .context import service
 from .negotiation import HTML_PAGE, Format, negotiate, offers
 
@@ -39,10 +40,12 @@ class ExecutorStore:
 
     SELECT/ASK come back as SPARQL JSON and CONSTRUCT as N-Triples, parsed by pyoxigraph
     into the same result objects an embedded store returns, so views run unchanged.
+    `generation` is the store generation the last answer came from.
     """
 
     def __init__(self, executor) -> None:
         self.executor = executor
+        self.generation: str | None = None
 
     def query(self, sparql: str, **options):
         if any(value is not None for value in options.values()):
@@ -52,6 +55,7 @@ class ExecutorStore:
         output = self.executor.run(
             QueryJob(sparql, results_format="JSON", graph_format="N_TRIPLES")
         )
+        self.generation = output.generation
         if output.format == "JSON":
             return ox.parse_query_results(output.body, format=ox.QueryResultsFormat.JSON)
         return list(ox.parse(output.body, format=ox.RdfFormat.N_TRIPLES))
@@ -59,10 +63,17 @@ class ExecutorStore:
 
 def _context(request: Request) -> views.ViewContext:
     svc = service(request)
+    state = request.app.state
+    if getattr(state, "view_generation", None) is None:
+        # what views reuse between requests (the source table), per store generation
+        state.view_generation = generation_reader(getattr(svc.executor, "data_dir", None))
+        state.view_shared = views.GenerationCache()
     return views.ViewContext(
         ExecutorStore(svc.executor),
         stale_after_days=svc.settings.stale_after_days,
         today=dt.date.today(),
+        generation=state.view_generation(),
+        shared=state.view_shared,
     )
 
 
