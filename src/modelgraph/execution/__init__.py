@@ -24,7 +24,8 @@ them:
    own serialisers into a writer that raises once `max_response_bytes` is passed; since
    evaluation is lazy this also stops the evaluation. Only bytes cross back to the server.
 
-Cost: a job is one pickle over a Unix socket each way plus a thread hop in the web layer;
+Cost: a job is one pickle over a Unix socket each way (channel.py); the web layer awaits the
+answer on its event loop (`QueryExecutor.run_async`), so no thread is involved.
 `python -m modelgraph.execution.overhead` measures it against an in-process call.
 """
 

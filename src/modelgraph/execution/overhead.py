@@ -9,6 +9,7 @@ Prints medians in microseconds as JSON.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import time
@@ -36,6 +37,8 @@ def _median_us(fn, n: int) -> float:
 
 def measure(executor: QueryExecutor, sparql: str = CHEAP_QUERY, n: int = 1000) -> dict:
     generation = current_generation(executor.data_dir)
+    if generation is None:
+        raise SystemExit(f"no graph has been built in {executor.data_dir}")
     store = ox.Store.read_only(str(executor.data_dir / GENERATIONS / generation))
     job = QueryJob(sparql, results_format="JSON")
 
@@ -47,14 +50,28 @@ def measure(executor: QueryExecutor, sparql: str = CHEAP_QUERY, n: int = 1000) -
         check_query(sparql, allow_service_calls=False)
         return executor.run(job).body
 
-    assert in_process() == in_worker(), "both sides must give the same answer"
-    for fn in (in_process, in_worker):  # warm up
+    try:  # the loop the server runs on when uvloop is installed
+        import uvloop
+
+        loop = uvloop.new_event_loop()
+    except ImportError:
+        loop = asyncio.new_event_loop()
+
+    def in_worker_from_loop() -> bytes:
+        check_query(sparql, allow_service_calls=False)
+        return loop.run_until_complete(executor.run_async(job)).body
+
+    assert in_process() == in_worker() == in_worker_from_loop(), "the same answer"
+    for fn in (in_process, in_worker, in_worker_from_loop):  # warm up
         _median_us(fn, n // 10 or 1)
     local = _median_us(in_process, n)
     remote = _median_us(in_worker, n)
+    from_loop = _median_us(in_worker_from_loop, n)
+    loop.close()
     return {
         "in_process_us": round(local, 1),
         "in_worker_us": round(remote, 1),
+        "in_worker_from_event_loop_us": round(from_loop, 1),
         "overhead_us": round(remote - local, 1),
     }
 

@@ -22,6 +22,7 @@ a prefix named `service...:` directly before `{`), always with a message saying 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .jobs import ForbiddenOperation
 from .lexer import IRI, PNAME, PUNCT, WORD, Token, position, tokenize, unescape_codepoints
@@ -47,6 +48,7 @@ class Shape:
         return self.form in UPDATE_KEYWORDS
 
 
+@lru_cache(maxsize=1024)  # a pure function of the text; dashboards repeat their queries
 def scan(text: str) -> Shape:
     shape = _scan_tokens(text, tokenize(text))
     if "\\u" in text or "\\U" in text:

@@ -3,6 +3,8 @@
 `run(job)` borrows an idle worker, sends it the job and waits at most `timeout_s` for the
 answer. A worker that overruns is SIGKILLed (a thread could not be stopped, a process can)
 and a fresh one is started in its place; the caller gets :class:`QueryTimeout`.
+`run_async(job)` is the same for the event loop: it awaits the worker's socket instead of
+blocking a thread, which saves the thread hop on every /sparql request.
 
 All workers are spawned from one long-lived thread because Linux's parent-death signal
 (which kills workers if the server dies) fires when the *thread* that forked them exits.
@@ -10,6 +12,7 @@ All workers are spawned from one long-lived thread because Linux's parent-death 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import queue
@@ -22,21 +25,21 @@ import threading
 import time
 import weakref
 from concurrent.futures import ThreadPoolExecutor
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Self
 
 from ..errors import ModelgraphError, StoreError
 from ..store.embedded import EmbeddedStore, write_generation
+from . import channel
 from .jobs import Output, QueryTimeout, WorkerFailed, WorkersBusy, error_from_worker
 
 log = logging.getLogger("modelgraph.execution")
 
 
 class _Worker:
-    def __init__(self, process: subprocess.Popen, conn: Connection) -> None:
+    def __init__(self, process: subprocess.Popen, sock: socket.socket) -> None:
         self.process = process
-        self.conn = conn
+        self.sock = sock
         self.ready = False
 
     @property
@@ -46,9 +49,10 @@ class _Worker:
     def wait_ready(self, timeout_s: float) -> None:
         if self.ready:
             return
-        if not self.conn.poll(timeout_s):
-            raise StoreError(f"a query worker did not start within {timeout_s:g} s")
-        message = self.conn.recv()
+        try:
+            message = channel.recv(self.sock, time.monotonic() + timeout_s)
+        except TimeoutError:
+            raise StoreError(f"a query worker did not start within {timeout_s:g} s") from None
         if message[0] != "ready":
             raise WorkerFailed(f"a query worker sent {message[0]!r} instead of 'ready'")
         self.ready = True
@@ -59,11 +63,11 @@ class _Worker:
             self.process.wait(timeout=5)
         except (OSError, subprocess.TimeoutExpired):
             log.error("query worker %s did not die after SIGKILL", self.pid)
-        self.conn.close()
+        self.sock.close()
 
     def stop(self, grace_s: float = 2.0) -> None:
         """Close the connection (the worker exits on EOF); kill it if it lingers."""
-        self.conn.close()
+        self.sock.close()
         try:
             self.process.wait(timeout=grace_s)
         except subprocess.TimeoutExpired:
@@ -97,6 +101,7 @@ class QueryExecutor:
         self.startup_timeout_s = startup_timeout_s
         self._owned_dir = owned_dir
         self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future]] = []
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._spawner: ThreadPoolExecutor | None = None
@@ -134,7 +139,7 @@ class QueryExecutor:
                 log.warning("query worker %s did not report ready; it will be replaced", worker.pid)
                 self._replace(worker)
                 continue
-            self._idle.put(worker)
+            self._release(worker)
         return self
 
     def close(self) -> None:
@@ -174,32 +179,116 @@ class QueryExecutor:
         worker = self._borrow(limit)
         try:
             worker.wait_ready(self.startup_timeout_s)
-            worker.conn.send(job)
-            if not worker.conn.poll(limit):
-                self._replace(worker)
-                worker = None
-                self.timeouts += 1
-                raise QueryTimeout(
-                    f"query exceeded the {limit:g} s time limit and was stopped",
-                    field="query_timeout_s",
-                )
-            reply = worker.conn.recv()
+            deadline = time.monotonic() + limit
+            worker.sock.settimeout(limit)
+            channel.send(worker.sock, job)
+            reply = channel.recv(worker.sock, deadline)
+        except TimeoutError:
+            self._replace(worker)
+            worker = None
+            raise self._timed_out(limit) from None
         except (EOFError, OSError) as exc:
-            if worker is not None:
-                self._replace(worker)
-                worker = None
+            self._replace(worker)
+            worker = None
             raise WorkerFailed(f"the query worker died ({type(exc).__name__})") from None
         except ModelgraphError:
-            if worker is not None and not worker.ready:
+            if not worker.ready:
                 self._replace(worker)
                 worker = None
             raise
         finally:
             if worker is not None:
-                self._idle.put(worker)
-        if reply[0] == "ok":
-            return reply[1]
-        raise error_from_worker(reply[1], reply[2])
+                self._release(worker)
+        return _unwrap(reply)
+
+    async def run_async(self, job, *, timeout_s: float | None = None) -> Output:
+        """`run` for the event loop: no thread is blocked while the worker computes.
+
+        A request cancelled while its query runs (the client went away) kills the worker,
+        so an abandoned query stops using a core at once.
+        """
+        if self._spawner is None or not self._all:
+            await asyncio.to_thread(self.start)
+        limit = self.timeout_s if timeout_s is None else timeout_s
+        worker = await self._borrow_async(limit)
+        if not worker.ready:  # a replacement still starting: wait for it off the loop
+            try:
+                await asyncio.to_thread(worker.wait_ready, self.startup_timeout_s)
+            except ModelgraphError:
+                await asyncio.to_thread(self._replace, worker)
+                raise
+        loop = asyncio.get_running_loop()
+        healthy = False
+        try:
+            worker.sock.settimeout(0)  # non-blocking, as the loop's socket calls need
+            reply = await channel.exchange_async(loop, worker.sock, job, limit)
+            healthy = True
+        except TimeoutError:
+            raise self._timed_out(limit) from None
+        except (EOFError, OSError) as exc:
+            raise WorkerFailed(f"the query worker died ({type(exc).__name__})") from None
+        finally:
+            if healthy:
+                self._release(worker)
+            else:  # timed out, died, or cancelled mid-job: its socket may hold a stale answer
+                await asyncio.shield(asyncio.to_thread(self._replace, worker))
+        return _unwrap(reply)
+
+    def _timed_out(self, limit: float) -> QueryTimeout:
+        self.timeouts += 1
+        return QueryTimeout(
+            f"query exceeded the {limit:g} s time limit and was stopped",
+            field="query_timeout_s",
+        )
+
+    async def _borrow_async(self, limit: float) -> _Worker:
+        """`_borrow` without blocking a thread: wait for a release signal on the loop.
+
+        (Waiting in threads would deadlock: the threads that wait for a worker are the
+        ones the loop needs to run anything else off-loop.)
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                worker = None
+            if worker is not None:
+                if worker.process.poll() is None:
+                    return worker
+                log.warning("query worker %s died while idle", worker.pid)
+                await asyncio.to_thread(self._replace, worker)
+                continue
+            woken = loop.create_future()
+            with self._lock:
+                self._waiters.append((loop, woken))
+            if not self._idle.empty():  # released between our look and our registering
+                woken.cancel()
+            try:
+                await asyncio.wait_for(woken, max(0.0, deadline - loop.time()))
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise  # our own task was cancelled, not just the early wake-up
+            except TimeoutError:
+                raise WorkersBusy(
+                    f"all {self.workers} query workers stayed busy for {limit:g} s; "
+                    "try again later"
+                ) from None
+            finally:
+                with self._lock:
+                    if (loop, woken) in self._waiters:
+                        self._waiters.remove((loop, woken))
+
+    def _release(self, worker: _Worker) -> None:
+        """Back to the idle queue; wake every task waiting for a worker (they race for it,
+        the losers wait again: simpler than handing over, and there are few waiters)."""
+        self._idle.put(worker)
+        with self._lock:
+            waiters, self._waiters = self._waiters, []
+        for loop, woken in waiters:
+            loop.call_soon_threadsafe(_wake, woken)
 
     def _borrow(self, limit: float) -> _Worker:
         """An idle worker that is still alive (one may have died idle, e.g. OOM-killed)."""
@@ -224,7 +313,7 @@ class QueryExecutor:
             if self._closed:
                 return
         log.warning("query worker %s stopped; starting a new one", worker.pid)
-        self._idle.put(self._spawn())
+        self._release(self._spawn())
 
     def _spawn(self) -> _Worker:
         assert self._spawner is not None
@@ -248,7 +337,18 @@ class QueryExecutor:
             )
         finally:
             child_sock.close()
-        worker = _Worker(process, Connection(parent_sock.detach()))
+        worker = _Worker(process, parent_sock)
         with self._lock:
             self._all.add(worker)
         return worker
+
+
+def _wake(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def _unwrap(reply) -> Output:
+    if reply[0] == "ok":
+        return reply[1]
+    raise error_from_worker(reply[1], reply[2])

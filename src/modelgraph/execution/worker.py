@@ -2,7 +2,7 @@
 
 Started by :class:`modelgraph.execution.pool.QueryExecutor` as
 ``python -m modelgraph.execution.worker FD DATA_DIR MAX_BYTES PARENT_PID``; it talks to
-its parent over the socket FD (a `multiprocessing.connection.Connection`). It imports
+its parent over the Unix socket FD in length-prefixed pickles (channel.py). It imports
 only pyoxigraph and the light modelgraph modules so that a respawn after a timeout is quick.
 
 The live generation directory is never written after it becomes current, so the worker
@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import sys
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from ..errors import ModelgraphError, NotFound, QuerySyntaxError, StoreError
 from ..store.embedded import CURRENT, GENERATIONS
 from ..vocab import PREFIXES
+from . import channel
 from .jobs import (
     DATASET,
     GRAPH,
@@ -235,16 +236,16 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def serve(conn: Connection, data_dir: Path, max_bytes: int) -> None:
+def serve(sock: socket.socket, data_dir: Path, max_bytes: int) -> None:
     live = LiveStore(data_dir)
     try:
         live.get()  # open the store now rather than during the first query
     except StoreError:
         pass  # nothing built yet: each job will say so until a build appears
-    conn.send(("ready", os.getpid()))
+    channel.send(sock, ("ready", os.getpid()))
     while True:
         try:
-            job = conn.recv()
+            job = channel.recv(sock)
         except (EOFError, OSError):
             return  # the parent closed the connection: shut down
         try:
@@ -253,14 +254,14 @@ def serve(conn: Connection, data_dir: Path, max_bytes: int) -> None:
             reply = ("error", type(exc).__name__, exc.to_dict())
         except Exception as exc:  # noqa: BLE001 - a bug: report it rather than die silently
             reply = ("error", "WorkerFailed", {"message": f"{type(exc).__name__}: {exc}"})
-        conn.send(reply)
+        channel.send(sock, reply)
 
 
 def main(argv: list[str]) -> None:
     fd, data_dir, max_bytes, parent_pid = int(argv[0]), Path(argv[1]), int(argv[2]), int(argv[3])
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _die_with_parent(parent_pid)
-    serve(Connection(fd), data_dir, max_bytes)
+    serve(socket.socket(fileno=fd), data_dir, max_bytes)
 
 
 if __name__ == "__main__":

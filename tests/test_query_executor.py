@@ -1,0 +1,114 @@
+"""The query worker pool through its library API: sync and event-loop callers share the
+workers, waiting callers never starve each other, and an abandoned query's worker dies."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+
+import pyoxigraph as ox
+import pytest
+
+from modelgraph.execution import QueryExecutor, QueryJob, QueryTimeout
+from modelgraph.store import EmbeddedStore
+
+CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+COUNT = QueryJob("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", results_format="TSV")
+
+
+def _store(n: int) -> EmbeddedStore:
+    graph = ox.NamedNode("http://example.org/generated")
+    p = ox.NamedNode("http://example.org/p")
+    return EmbeddedStore.memory(
+        ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), p, ox.Literal(str(i)), graph)
+        for i in range(n)
+    )
+
+
+@pytest.fixture(scope="module")
+def executor():
+    with QueryExecutor.for_store(_store(300), workers=1, timeout_s=5.0) as pool:
+        yield pool
+
+
+def _count(output) -> str:
+    return output.body.decode().splitlines()[1]
+
+
+def _run(coroutine):
+    """asyncio.run on a thread of its own (a session-wide browser fixture may keep an event
+    loop running on the main thread)."""
+    box: dict = {}
+
+    def target():
+        try:
+            box["value"] = asyncio.run(coroutine)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+            box["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout=30)
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def test_more_concurrent_event_loop_queries_than_workers_all_get_answers(executor):
+    async def many():
+        return await asyncio.gather(*(executor.run_async(COUNT) for _ in range(16)))
+
+    started = time.monotonic()
+    outputs = _run(many())
+    assert [_count(o) for o in outputs] == ["300"] * 16
+    assert time.monotonic() - started < 5.0  # queued behind one worker, not stuck
+
+
+def test_threads_and_the_event_loop_share_the_workers(executor):
+    answers: list[str] = []
+
+    def from_thread():
+        for _ in range(5):
+            answers.append(_count(executor.run(COUNT)))
+
+    threads = [threading.Thread(target=from_thread) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+
+    async def from_loop():
+        return await asyncio.gather(*(executor.run_async(COUNT) for _ in range(10)))
+
+    outputs = _run(from_loop())
+    for thread in threads:
+        thread.join(timeout=10)
+    assert answers == ["300"] * 15
+    assert [_count(o) for o in outputs] == ["300"] * 10
+
+
+def test_an_event_loop_query_over_the_time_limit_is_stopped_and_its_worker_killed(executor):
+    (pid,) = executor.worker_pids()
+    with pytest.raises(QueryTimeout):
+        _run(executor.run_async(QueryJob(CROSS_JOIN, results_format="JSON"), timeout_s=0.5))
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert _count(executor.run(COUNT)) == "300"
+
+
+def test_a_cancelled_query_kills_its_worker_so_no_core_keeps_computing(executor):
+    (pid,) = executor.worker_pids()
+
+    async def abandon():
+        task = asyncio.create_task(executor.run_async(QueryJob(CROSS_JOIN, results_format="JSON")))
+        await asyncio.sleep(0.3)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    _run(abandon())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    (replacement,) = executor.worker_pids()
+    assert replacement != pid
+    assert _count(_run(executor.run_async(COUNT))) == "300"
