@@ -144,7 +144,12 @@ def test_a_server_error_is_json_and_500(client, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
+    async def broken_async(*args, **kwargs):
+        raise RuntimeError("boom")
+
     monkeypatch.setattr(executor, "run", broken)
+    if hasattr(executor, "run_async"):
+        monkeypatch.setattr(executor, "run_async", broken_async)
     response = client.get("/sparql", params={"query": PREFIXES + "ASK {}"})
     assert response.status_code == 500
     assert response.json() == {

@@ -3,7 +3,8 @@
 Routes: /sparql (SPARQL 1.1 Protocol: query, update, service description),
 /rdf-graphs/service (Graph Store Protocol), /health, and the OpenAPI docs at /docs.
 Queries never run in this process: they go to the executor's worker processes (see
-modelgraph.execution for why).
+modelgraph.execution for why). Queries on /sparql are answered by a plain ASGI layer before
+FastAPI routes anything (query_route.py); the FastAPI route serves the rest of /sparql.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from . import admin, errors, gsp, ui, validation, views
 from .context import QueryUI, Service, service
 from .cache import ResponseCache, generation_reader
 from .middleware import AccessLog, BodyLimit
+from .query_route import QueryRoute
 from .negotiation import HTML_PAGE, negotiate, offers
 from .service_description import describe, serialize
 from .sparql import UpdateRequest, answer_query, parse_request
@@ -172,7 +174,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     ui.install_ui(app)
     app.include_router(validation.router)
     app.include_router(admin.router)
-    if settings.response_cache_bytes:  # innermost: CORS and logs apply to cached answers too
+    app.add_middleware(QueryRoute, service=app.state.service)  # innermost: queries skip routing
+    if settings.response_cache_bytes:  # CORS and logs apply to cached answers too
         app.add_middleware(ResponseCache, generation=generation_reader(executor.data_dir),
                            max_bytes=settings.response_cache_bytes)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

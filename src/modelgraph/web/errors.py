@@ -47,6 +47,11 @@ def _headers_for(exc: ModelgraphError) -> dict | None:
 
 
 async def modelgraph_error(request: Request, exc: ModelgraphError) -> JSONResponse:
+    return error_for(request, exc)
+
+
+def error_for(request: Request, exc: ModelgraphError) -> JSONResponse:
+    """The JSON error answer for `exc` (a 5xx is logged)."""
     if exc.status >= 500:
         log.error("%s %s: %s", request.method, request.url.path, exc)
     body = exc.to_dict()
@@ -72,6 +77,11 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
 
 
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    return internal_error(request)
+
+
+def internal_error(request: Request) -> JSONResponse:
+    """A bug: logged with its traceback (call from the `except`), answered without internals."""
     log.exception("unhandled error for %s %s", request.method, request.url.path)
     body = {"error": "InternalError", "message": "internal server error; it has been logged"}
     return error_response(500, body)

@@ -9,6 +9,7 @@ the safety policy, negotiates the format and runs it on the executor.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
@@ -164,7 +165,7 @@ async def answer_query(
         use_query_dataset=shape.has_dataset_clause,
     )
     try:
-        output = await run_in_threadpool(executor.run, job)
+        output = await run_job(executor, job)
     except NotAcceptable:  # the worker saw a result kind we had no format for
         raise (results_error or graph_error) from None
     choice = results if output.kind == RESULTS else graph
@@ -175,13 +176,32 @@ async def answer_query(
     )
 
 
+async def run_job(executor, job):
+    """On the event loop when the executor can (worker pool), else in a thread (remote)."""
+    run_async = getattr(executor, "run_async", None)
+    if run_async is not None:
+        return await run_async(job)
+    return await run_in_threadpool(executor.run, job)
+
+
 def _try_negotiate(
     accept: str | None, kind: str, format_param: str | None
 ) -> tuple[Choice | None, NotAcceptable | None]:
-    try:
+    choice = _negotiated(accept, kind, format_param)
+    if choice is not None:
+        return choice, None
+    try:  # not cached: an exception object must not be raised twice
         return negotiate(accept, offers(kind), format_param), None
     except NotAcceptable as exc:
         return None, exc
+
+
+@lru_cache(maxsize=256)  # clients send the same few Accept headers over and over
+def _negotiated(accept: str | None, kind: str, format_param: str | None) -> Choice | None:
+    try:
+        return negotiate(accept, offers(kind), format_param)
+    except NotAcceptable:
+        return None
 
 
 def _headers(generation: str | None) -> dict[str, str]:
