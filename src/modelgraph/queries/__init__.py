@@ -18,9 +18,9 @@ variable instead, wherever the variable stands for a term (not in a projection, 
 ``BOUND``, ``VALUES`` or ``GROUP BY``/``ORDER BY``): oxigraph does not push a ``VALUES``
 binding into patterns and property paths, so a path from a ``VALUES``-bound model can walk
 the whole graph, while one from a written IRI is an index lookup (seconds against
-milliseconds). Lines between ``#IF name`` and ``#END`` are kept only when parameter `name`
-has a value: a filter that would otherwise be written ``!BOUND(?name) || …`` and cost a
-check per row.
+milliseconds). Lines between ``#IF name …`` and ``#END`` are kept only when one of the named
+parameters has a value (a filter that would otherwise be written ``!BOUND(?name) || …`` and
+cost a check per row), lines between ``#UNLESS name …`` and ``#END`` only when none has.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ class CannedQuery:
             if p.kind == "iris" and p.name in values:
                 terms = " ".join(str(_iri(p, v)) for v in values[p.name])
                 blocks.append(f"VALUES ?{p.variable} {{ {terms} }}")
-        body = _kept_blocks(self.text, set(values)) if "#IF " in self.text else self.text
+        body = _kept_blocks(self.text, set(values)) if "#END" in self.text else self.text
         if written:
             body = _written_in_place(body, written)
         text = sparql_prefixes() + _with_parameters(body, "\n  ".join(blocks))
@@ -220,20 +220,22 @@ def _written_in_place(text: str, written: dict[str, str]) -> str:
     return "".join(out)
 
 
-_IF_LINE = re.compile(r"^[ \t]*#IF (\w+)[ \t]*$")
+_BLOCK_LINE = re.compile(r"^[ \t]*#(IF|UNLESS) (\w+(?: \w+)*)[ \t]*$")
 _END_LINE = re.compile(r"^[ \t]*#END[ \t]*$")
 
 
 def _kept_blocks(text: str, given: set[str]) -> str:
-    """Lines between `#IF name` and `#END` only when parameter `name` has a value."""
-    kept, skipping = [], None
+    """Lines between `#IF a b` and `#END` only when parameter a or b has a value, between
+    `#UNLESS a b` and `#END` only when neither has (blocks do not nest)."""
+    kept, skipping = [], False
     for line in text.splitlines(keepends=True):
-        opened = _IF_LINE.match(line)
+        opened = _BLOCK_LINE.match(line)
         if opened:
-            skipping = None if opened[1] in given else opened[1]
+            any_given = not given.isdisjoint(opened[2].split())
+            skipping = not any_given if opened[1] == "IF" else any_given
         elif _END_LINE.match(line):
-            skipping = None
-        elif skipping is None:
+            skipping = False
+        elif not skipping:
             kept.append(line)
     return "".join(kept)
 
