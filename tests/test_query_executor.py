@@ -4,14 +4,19 @@ workers, waiting callers never starve each other, and an abandoned query's worke
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import threading
 import time
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from modelgraph import views
+from modelgraph.errors import InputError, NotFound
 from modelgraph.execution import QueryExecutor, QueryJob, QueryTimeout
+from modelgraph.execution.jobs import ViewJob
 from modelgraph.store import EmbeddedStore
 
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -112,3 +117,43 @@ def test_a_cancelled_query_kills_its_worker_so_no_core_keeps_computing(executor)
     (replacement,) = executor.worker_pids()
     assert replacement != pid
     assert _count(_run(executor.run_async(COUNT))) == "300"
+
+
+# -- views next to the store -------------------------------------------------------------
+
+CATALOGUE = Path(__file__).resolve().parent / "fixtures" / "web" / "catalogue.trig"
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    store = EmbeddedStore.memory(ox.parse(path=str(CATALOGUE), format=ox.RdfFormat.TRIG))
+    with QueryExecutor.for_store(store, workers=1) as pool:
+        yield store, pool
+
+
+def _view_job(function: str, **kwargs) -> ViewJob:
+    return ViewJob(function, kwargs, stale_after_days=365, today=dt.date(2026, 1, 1))
+
+
+def test_a_view_run_in_a_worker_answers_what_it_answers_in_process(catalogue):
+    store, pool = catalogue
+    here = views.model_view(views.ViewContext(store, stale_after_days=365,
+                                              today=dt.date(2026, 1, 1)), "zephyr")
+    there = pool.run(_view_job("model_view", model_id="zephyr")).value
+    assert there.to_dict() == here.to_dict()
+    (context,) = [f for f in there.data["facts"] if f["name"] == "contextWindow"]
+    assert [(v["value"], v["sources"]) for v in context["values"]] == [
+        (64000, ["alpha"]), (65536, ["beta"])]
+
+
+def test_a_view_of_an_unknown_model_is_not_found_from_the_worker(catalogue):
+    _, pool = catalogue
+    with pytest.raises(NotFound):
+        pool.run(_view_job("model_view", model_id="no-such-model"))
+
+
+def test_a_view_job_may_only_name_a_view_or_an_export(catalogue):
+    _, pool = catalogue
+    for name in ("find_conflicts", "__import__", "ViewContext"):
+        with pytest.raises(InputError, match="no helper view"):
+            pool.run(_view_job(name))

@@ -6,13 +6,16 @@ formats as the attribute names of `pyoxigraph.QueryResultsFormat` / `pyoxigraph.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import InputError, ModelgraphError, NotFound, QuerySyntaxError, StoreError
 
 RESULTS = "results"  # SELECT / ASK: a results format
 GRAPH = "graph"  # CONSTRUCT / DESCRIBE, one graph: an RDF format
 DATASET = "dataset"  # several graphs: an RDF format that supports datasets
+VIEW = "view"  # a helper view's result (a Python value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +66,27 @@ class UpdateJob:
 
 
 @dataclass(frozen=True, slots=True)
+class ViewJob:
+    """Run a helper view next to the store (view_jobs.py): every query of the view in the
+    worker, one round trip, the whole view under the time limit.
+
+    `function` names a view of modelgraph.views (`*_view`) or an export of
+    modelgraph.exports; `kwargs` are its parameters after the view context."""
+
+    function: str
+    kwargs: dict
+    stale_after_days: int
+    today: dt.date
+
+
+@dataclass(frozen=True, slots=True)
 class Output:
     body: bytes
-    kind: str  # RESULTS, GRAPH, DATASET or "info"
+    kind: str  # RESULTS, GRAPH, DATASET, VIEW or "info"
     format: str | None  # the attribute name of the format used
     generation: str | None
     info: dict = field(default_factory=dict)
+    value: Any = None  # a ViewJob's result
 
 
 # -- errors ---------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from .jobs import (
     DATASET,
     GRAPH,
     RESULTS,
+    VIEW,
     DatasetJob,
     GraphJob,
     InfoJob,
@@ -37,6 +38,7 @@ from .jobs import (
     QueryJob,
     ResultTooLarge,
     UpdateJob,
+    ViewJob,
     WorkerFailed,
 )
 
@@ -133,6 +135,10 @@ def _dispatch(live: LiveStore, store: ox.Store, job, max_bytes: int) -> Output:
         return Output(sink.getvalue(), DATASET, job.format, live.generation)
     if isinstance(job, InfoJob):
         return Output(b"", "info", None, live.generation, _info(live, store))
+    if isinstance(job, ViewJob):
+        from .view_jobs import run_view  # imported on first use: query-only workers stay light
+
+        return Output(b"", VIEW, None, live.generation, value=run_view(live, store, job))
     if isinstance(job, UpdateJob):
         return _update(live, store, job)
     raise WorkerFailed(f"unknown job {type(job).__name__}")
