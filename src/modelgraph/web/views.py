@@ -38,8 +38,9 @@ HtmlRenderer = Callable[[Request, views.ViewResult], Response]
 class ExecutorStore:
     """The read-only `query()` of a Store, answered by the query workers.
 
-    SELECT/ASK come back as SPARQL JSON and CONSTRUCT as N-Triples, parsed by pyoxigraph
-    into the same result objects an embedded store returns, so views run unchanged.
+    SELECT/ASK come back as SPARQL TSV (terms in N-Triples syntax, so nothing is lost; half
+    the parsing time of SPARQL JSON) and CONSTRUCT as N-Triples, parsed by pyoxigraph into
+    the same result objects an embedded store returns, so views run unchanged.
     `generation` is the store generation the last answer came from.
     """
 
@@ -53,11 +54,11 @@ class ExecutorStore:
             # one-model question scan the whole graph (see conflicts.find_conflicts)
             raise TypeError(f"ExecutorStore.query takes query text only, not {sorted(options)}")
         output = self.executor.run(
-            QueryJob(sparql, results_format="JSON", graph_format="N_TRIPLES")
+            QueryJob(sparql, results_format="TSV", graph_format="N_TRIPLES")
         )
         self.generation = output.generation
-        if output.format == "JSON":
-            return ox.parse_query_results(output.body, format=ox.QueryResultsFormat.JSON)
+        if output.format == "TSV":
+            return ox.parse_query_results(output.body, format=ox.QueryResultsFormat.TSV)
         return list(ox.parse(output.body, format=ox.RdfFormat.N_TRIPLES))
 
 
