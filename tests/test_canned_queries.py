@@ -110,3 +110,23 @@ def test_every_canned_query_parses_when_bound_in_place(name):
             "decimal": "1.5", "date": "2025-01-02"}[p.kind]
     ox.Store().query(canned.bind(values, limit=5, offset=1, inline=True))
     ox.Store().query(canned.bind(values, limit=5, offset=1))
+
+
+def test_unless_blocks_are_kept_only_when_none_of_their_parameters_is_given():
+    canned = parse_query_file("probe3", """# title: Probe 3
+# param: a integer — a
+# param: b integer — b
+SELECT ?x WHERE {
+  #UNLESS a b
+  ?x <http://example.org/listed> true .
+  #END
+  #IF a b
+  ?x <http://example.org/n> ?n .
+  #END
+}
+""")
+    neither = canned.bind({}, inline=True)
+    assert "listed" in neither and "/n>" not in neither
+    for given in ({"a": 1}, {"b": 2}, {"a": 1, "b": 2}):
+        text = canned.bind(given, inline=True)
+        assert "listed" not in text and "/n>" in text

@@ -410,9 +410,12 @@ def model_view(ctx: ViewContext, model_id: str) -> ViewResult:
         sid = source_id(row["g"])
         if sid:
             by_property[row["p"].value][row["o"]].add(sid)
-        if row["oLabel"] is not None:
-            labels[row["o"]] = py(row["oLabel"])
-    conflicted = {c.property for c in find_conflicts(ctx.store, subject=iri)}
+        if row["oLabel"] is not None:  # several labels: the first in code-point order
+            label = py(row["oLabel"])
+            labels[row["o"]] = min(label, labels.get(row["o"], label))
+    functional = {r["property"].value for r in ctx.shared_rows("functional_properties")}
+    conflicted = {prop for prop in functional.intersection(by_property)
+                  if _disagree(prop, by_property[prop])}
     facts = []
     for prop in sorted(by_property):
         values = [
@@ -434,6 +437,15 @@ def model_view(ctx: ViewContext, model_id: str) -> ViewResult:
         "benchmarks": _benchmark_rows(ctx, runner, models=[iri]),
     }
     return ViewResult("model", f"Model {data['label']}", data, runner.executed)
+
+
+def _disagree(prop: str, stated: dict) -> bool:
+    """Whether values of a functional property (term -> its sources) conflict: as
+    conflicts.find_conflicts judges them (rounding is no conflict), from rows already read."""
+    values = sorted({(t.value, t.datatype.value if isinstance(t, Literal) else None)
+                     for t in stated})
+    return any(not values_agree(prop, a, a_type, b, b_type)
+               for i, (a, a_type) in enumerate(values) for b, b_type in values[i + 1:])
 
 
 # -- offers --------------------------------------------------------------------------------
@@ -462,26 +474,33 @@ def offers_view(ctx: ViewContext, model_id: str) -> ViewResult:
 
 
 def _ladders(ctx: ViewContext, runner: _Runner, models: list[NamedNode]) -> dict[str, list]:
-    """Each model's offers (its snapshots' included), cheapest first: the offers from one
-    query, their figures from another (a row per value, so they go apart: half the bytes)."""
-    offers: dict[tuple[str, str], dict] = {}
-    for row in runner.rows("offers", models=models):
-        offers.setdefault((row["model"].value, row["offer"].value), {
-            "iri": row["offer"].value,
-            "host": short_id(row["host"].value),
-            "host_label": py(row["hostLabel"]),
-            "host_kind": py(row["hostKind"]),
-            "model": short_id(row["offeredModel"].value),
-            "endpoint": py(row["endpoint"]),
-        })
+    """Each model's offers (its snapshots' included), cheapest first, from one query: a row
+    per offer and host, and a row per figure an offer states with its source."""
+    hosts: dict[tuple[str, str], tuple] = {}
     pairs: dict[tuple[str, str], list] = defaultdict(list)
-    for row in runner.rows("offer_values", models=models):
-        pairs[(row["offer"].value, local_name(row["property"].value))].append(
-            (row["value"], row["g"]))
+    for row in runner.rows("offers", models=models):
+        offer = row["offer"].value
+        if row["model"] is None:  # a figure
+            pairs[(offer, local_name(row["property"].value))].append((row["value"], row["g"]))
+            continue
+        # an offer stated with two hosts (or two labels, kinds…): the first in code-point order
+        host = (row["value"].value, py(row["hostLabel"]) or "", row["offeredModel"].value,
+                py(row["hostKind"]) or "", py(row["endpoint"]) or "")
+        key = (row["model"].value, offer)
+        if key not in hosts or host < hosts[key]:
+            hosts[key] = host
     ladders: dict[str, list] = {m.value: [] for m in models}
-    for (model, _), offer in offers.items():
+    for (model, iri), (host, host_label, offered, kind, endpoint) in hosts.items():
+        offer = {
+            "iri": iri,
+            "host": short_id(host),
+            "host_label": host_label or None,
+            "host_kind": kind or None,
+            "model": short_id(offered),
+            "endpoint": endpoint or None,
+        }
         for prop, name in _OFFER_FIELDS.items():
-            values = _cited_values(ctx, pairs.get((offer["iri"], prop), []))
+            values = _cited_values(ctx, pairs.get((iri, prop), []))
             offer[name] = sorted(values, key=lambda v: str(v["value"])) or None
         ladders[model].append(offer)
     for ladder in ladders.values():
@@ -606,23 +625,27 @@ def _edge_list(edges, ctx: ViewContext) -> list[dict]:
 def _tree(root: str, edges, relatives, ctx: ViewContext) -> dict:
     """root -> relation -> node -> …, each node once per path (a cycle stops at its start)."""
     labels = {key[1]: entry.get("label") for key, entry in relatives.items()}
-    children: dict[str, dict] = defaultdict(lambda: defaultdict(set))
+    grouped: dict[str, dict] = defaultdict(lambda: defaultdict(set))
     for start, relation, end, sid in edges:
-        children[start][(relation, end)].add(sid)
+        grouped[start][(relation, end)].add(sid)
+    # each edge's relation and citation once, however many paths pass through it
+    children = {start: [(end, {"relation": relation, **ctx.cite(s for s in sids if s)})
+                        for (relation, end), sids in sorted(by_end.items())]
+                for start, by_end in grouped.items()}
+    path: set[str] = set()  # the nodes above the one being built (a chain can be long)
 
-    def node(iri: str, seen: frozenset) -> dict:
-        return {
+    def node(iri: str) -> dict:
+        path.add(iri)
+        built = {
             "id": short_id(iri),
             "label": labels.get(iri),
-            "children": [
-                {"relation": relation, **ctx.cite(s for s in sids if s),
-                 **node(end, seen | {iri})}
-                for (relation, end), sids in sorted(children[iri].items())
-                if end not in seen and end != iri
-            ],
+            "children": [{**edge, **node(end)} for end, edge in children.get(iri, ())
+                         if end not in path],
         }
+        path.discard(iri)
+        return built
 
-    return node(root, frozenset())
+    return node(root)
 
 
 # -- timeline ------------------------------------------------------------------------------

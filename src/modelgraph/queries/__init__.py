@@ -29,7 +29,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 
 from pyoxigraph import Literal, NamedNode
@@ -211,13 +211,19 @@ def _written_in_place(text: str, written: dict[str, str]) -> str:
     """`text` with each variable in `written` replaced by its term (tokens, so a `?x` in a
     string, an IRI or a comment is left alone)."""
     out, last = [], 0
-    for token in tokenize(text):
-        if token.kind == VAR and token.text[1:] in written:
-            out.append(text[last:token.offset])
-            out.append(written[token.text[1:]])
-            last = token.offset + len(token.text)
+    for offset, name in _variable_positions(text):
+        if name in written:
+            out.append(text[last:offset])
+            out.append(written[name])
+            last = offset + 1 + len(name)
     out.append(text[last:])
     return "".join(out)
+
+
+@lru_cache(maxsize=256)
+def _variable_positions(text: str) -> tuple[tuple[int, str], ...]:
+    """(offset, name) of every variable in a query body (tokenised once per body)."""
+    return tuple((t.offset, t.text[1:]) for t in tokenize(text) if t.kind == VAR)
 
 
 _BLOCK_LINE = re.compile(r"^[ \t]*#(IF|UNLESS) (\w+(?: \w+)*)[ \t]*$")
