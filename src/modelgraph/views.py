@@ -136,11 +136,26 @@ class _Runner:
     def __init__(self, ctx: ViewContext) -> None:
         self.ctx = ctx
         self.executed: list[dict] = []
+        self._started: dict[tuple, tuple[str, Any]] = {}
+
+    def start(self, *calls: tuple[str, dict]) -> None:
+        """Start independent queries together where the store answers several at once
+        (`store.concurrent`, a thread pool: the query workers); `rows` then takes each
+        answer. Elsewhere they run one by one, when asked for."""
+        pool = getattr(self.ctx.store, "concurrent", None)
+        if pool is None:
+            return
+        for name, params in calls:
+            text = queries.get(name).bind(params, inline=True)
+            self._started[(name, _params_key(params))] = (text, pool.submit(self._fetch, text))
 
     def rows(self, name: str, *, limit: int | None = None, offset: int | None = None,
              **params) -> list[dict]:
         canned = queries.get(name)
-        text = canned.bind(params, limit=limit, offset=offset, inline=True)
+        started = self._started.pop((name, _params_key(params)), None) \
+            if limit is None and offset is None else None
+        text = started[0] if started else canned.bind(params, limit=limit, offset=offset,
+                                                      inline=True)
         self.executed.append({
             "name": name,
             "title": canned.title,
@@ -148,9 +163,16 @@ class _Runner:
             "parameters": {k: _param_repr(v) for k, v in params.items() if v is not None},
             "sparql": text,
         })
+        return started[1].result() if started else self._fetch(text)
+
+    def _fetch(self, text: str) -> list[dict]:
         solutions = self.ctx.store.query(text)
         names = [v.value for v in solutions.variables]
         return [dict(zip(names, row)) for row in solutions]  # twice as fast as row[name]
+
+
+def _params_key(params: dict) -> tuple:
+    return tuple(sorted((k, repr(_param_repr(v))) for k, v in params.items()))
 
 
 def _param_repr(value):
@@ -400,6 +422,8 @@ def model_view(ctx: ViewContext, model_id: str) -> ViewResult:
     marked; offers, benchmark results and lifecycle events alongside."""
     iri = model_iri(model_id)
     runner = _Runner(ctx)
+    runner.start(("model_facts", {"model": iri}), ("offers", {"models": [iri]}),
+                 ("benchmark_results", {"models": [iri]}))
     rows = runner.rows("model_facts", model=iri)
     if not rows:
         raise NotFound(f"no model {model_id!r} in the graph", field="id")
@@ -790,6 +814,8 @@ def _profiles(ctx: ViewContext, runner: _Runner, models: list[NamedNode]) -> dic
     """What a migration compares, for each model, from three queries whatever their number."""
     values: dict[str, dict[str, list]] = {m.value: defaultdict(list) for m in models}
     labels: dict[str, dict] = {m.value: {} for m in models}
+    runner.start(("model_profile", {"models": models}), ("offers", {"models": models}),
+                 ("benchmark_results", {"models": models}))
     for row in runner.rows("model_profile", models=models):
         values[row["model"].value][local_name(row["property"].value)].append(
             (row["value"], row["g"]))

@@ -108,3 +108,12 @@ def _blank_labels_left_out(quads) -> Counter:
     return Counter(tuple("_:" if isinstance(term, ox.BlankNode) else term
                          for term in (q.subject, q.predicate, q.object, q.graph_name))
                    for q in quads)
+
+
+def test_queries_run_together_are_listed_in_order_with_their_answers(client):
+    body = client.get("/models/acme-swift-2").json()
+    assert [q["name"] for q in body["queries"]] == ["model_facts", "offers", "benchmark_results"]
+    assert all("acme-swift-2>" in q["sparql"] for q in body["queries"])
+    assert body["data"]["offers"][0]["host"] and body["data"]["benchmarks"][0]["score"]
+    direct = client.get("/models/acme-swift-2/offers").json()["data"]["offers"]
+    assert body["data"]["offers"] == direct

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request, Response
@@ -41,12 +44,18 @@ class ExecutorStore:
     SELECT/ASK come back as SPARQL TSV (terms in N-Triples syntax, so nothing is lost; half
     the parsing time of SPARQL JSON) and CONSTRUCT as N-Triples, parsed by pyoxigraph into
     the same result objects an embedded store returns, so views run unchanged.
-    `generation` is the store generation the last answer came from.
+    `generation` is the store generation the calling thread's last answer came from.
     """
 
     def __init__(self, executor) -> None:
         self.executor = executor
-        self.generation: str | None = None
+        self._last = threading.local()  # queries of one view may run in several threads
+        # views start their independent queries together: each goes to a free worker
+        self.concurrent = _query_threads()
+
+    @property
+    def generation(self) -> str | None:
+        return getattr(self._last, "generation", None)
 
     def query(self, sparql: str, **options):
         if any(value is not None for value in options.values()):
@@ -56,10 +65,16 @@ class ExecutorStore:
         output = self.executor.run(
             QueryJob(sparql, results_format="TSV", graph_format="N_TRIPLES")
         )
-        self.generation = output.generation
+        self._last.generation = output.generation
         if output.format == "TSV":
             return ox.parse_query_results(output.body, format=ox.QueryResultsFormat.TSV)
         return list(ox.parse(output.body, format=ox.RdfFormat.N_TRIPLES))
+
+
+@cache
+def _query_threads() -> ThreadPoolExecutor:
+    """Threads that wait on the query workers for views (a view's own thread waits too)."""
+    return ThreadPoolExecutor(max_workers=8, thread_name_prefix="view-query")
 
 
 def _context(request: Request) -> views.ViewContext:
