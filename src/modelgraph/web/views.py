@@ -1,9 +1,11 @@
 """Helper views over HTTP: /models, /models/{id}[/lineage|/migration|/offers|/timeline],
 /benchmarks, /rankings, /conflicts, /sources, /context.jsonld, /export.
 
-Each view is a function of modelgraph.views run in a thread; its queries go to the query
-workers (time limits apply to each) through `ExecutorStore`. Every view answers JSON,
-JSON-LD or HTML (Accept, or `?format=json|jsonld|html`); the JSON shows the SPARQL it ran.
+Each view is a function of modelgraph.views. On the embedded store the whole view runs
+inside a query worker (a `ViewJob`: one round trip, its queries read the store directly, the
+time limit covers the view); on a remote store it runs in a thread here and its queries go to
+the server through `ExecutorStore`. Every view answers JSON, JSON-LD or HTML (Accept, or
+`?format=json|jsonld|html`); the JSON shows the SPARQL it ran.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from functools import cache
 
 import pyoxigraph as ox
@@ -21,7 +24,8 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from .. import views
-from ..execution import DATASET, DatasetJob, GraphJob, QueryJob
+from ..execution import DATASET, DatasetJob, GraphJob, QueryExecutor, QueryJob
+from ..execution.jobs import ViewJob
 from ..exports import context, model_document, view_jsonld
 from ..queries import entity_iri
 from .cache import generation_reader
@@ -93,14 +97,36 @@ def _context(request: Request) -> views.ViewContext:
     )
 
 
-async def _answer(request: Request, fmt: str | None, build: Callable, jsonld=None) -> Response:
-    """Negotiate first (a 406 costs no query), then run the view in a thread."""
+@dataclass(frozen=True)
+class ViewCall:
+    """A view of modelgraph.views by name with its parameters: sent to a worker as it is."""
+
+    function: str
+    kwargs: dict = field(default_factory=dict)
+
+    def __call__(self, ctx: views.ViewContext) -> views.ViewResult:
+        return getattr(views, self.function)(ctx, **self.kwargs)
+
+
+def view(function: str, **kwargs) -> ViewCall:
+    return ViewCall(function, kwargs)
+
+
+async def _run_view(request: Request, call: ViewCall) -> views.ViewResult:
+    svc = service(request)
+    if isinstance(svc.executor, QueryExecutor):  # next to the store, in a worker
+        job = ViewJob(call.function, call.kwargs, svc.settings.stale_after_days, dt.date.today())
+        return (await svc.executor.run_async(job)).value
+    return await run_in_threadpool(call, _context(request))
+
+
+async def _answer(request: Request, fmt: str | None, build: ViewCall, jsonld=None) -> Response:
+    """Negotiate first (a 406 costs no query), then run the view."""
     choice = negotiate(request.headers.get("accept"), VIEW_FORMATS, fmt)
-    ctx = _context(request)
     if choice.format is VIEW_JSONLD and jsonld is not None:
-        document = await run_in_threadpool(jsonld, ctx)
+        document = await run_in_threadpool(jsonld, _context(request))
         return JSONResponse(document, media_type="application/ld+json")
-    result: views.ViewResult = await run_in_threadpool(build, ctx)
+    result = await _run_view(request, build)
     if choice.format is HTML_PAGE:
         renderer = getattr(request.app.state, "view_html", None) or _plain_html
         return renderer(request, result)
@@ -147,8 +173,8 @@ async def models(
         "max_input_price": max_input_price, "max_output_price": max_output_price,
         "released_after": released_after, "released_before": released_before,
     }
-    return await _answer(request, format, lambda ctx: views.models_view(
-        ctx, filters=filters, sort=sort, limit=limit, offset=offset))
+    return await _answer(request, format, view(
+        "models_view", filters=filters, sort=sort, limit=limit, offset=offset))
 
 
 @router.get("/models/{model_id}", summary="Everything known about a model, with sources",
@@ -162,14 +188,14 @@ async def model(request: Request, model_id: str, format: str | None = FORMAT) ->
             views.model_view(ctx, model_id)  # raises NotFound with the usual message
         return doc
 
-    return await _answer(request, format, lambda ctx: views.model_view(ctx, model_id),
+    return await _answer(request, format, view("model_view", model_id=model_id),
                          jsonld=document)
 
 
 @router.get("/models/{model_id}/lineage", summary="Family, predecessors, successors, "
             "snapshots and variants as a tree", tags=["views"])
 async def lineage(request: Request, model_id: str, format: str | None = FORMAT) -> Response:
-    return await _answer(request, format, lambda ctx: views.lineage_view(ctx, model_id))
+    return await _answer(request, format, view("lineage_view", model_id=model_id))
 
 
 @router.get("/models/{model_id}/migration", summary="Replacement candidates with deltas "
@@ -182,31 +208,31 @@ async def migration(
     format: str | None = FORMAT,
 ) -> Response:
     return await _answer(request, format,
-                         lambda ctx: views.migration_view(ctx, model_id, to=to, limit=limit))
+                         view("migration_view", model_id=model_id, to=to, limit=limit))
 
 
 @router.get("/models/{model_id}/offers", summary="The price ladder across hosts",
             tags=["views"])
 async def model_offers(request: Request, model_id: str, format: str | None = FORMAT) -> Response:
-    return await _answer(request, format, lambda ctx: views.offers_view(ctx, model_id))
+    return await _answer(request, format, view("offers_view", model_id=model_id))
 
 
 @router.get("/models/{model_id}/timeline", summary="Release, snapshots, lifecycle events",
             tags=["views"])
 async def timeline(request: Request, model_id: str, format: str | None = FORMAT) -> Response:
-    return await _answer(request, format, lambda ctx: views.timeline_view(ctx, model_id))
+    return await _answer(request, format, view("timeline_view", model_id=model_id))
 
 
 @router.get("/benchmarks", summary="Benchmarks and how many models have results",
             tags=["views"])
 async def benchmarks(request: Request, format: str | None = FORMAT) -> Response:
-    return await _answer(request, format, views.benchmarks_view)
+    return await _answer(request, format, view("benchmarks_view"))
 
 
 @router.get("/benchmarks/{benchmark_id}", summary="Results on one benchmark, by model",
             tags=["views"])
 async def benchmark(request: Request, benchmark_id: str, format: str | None = FORMAT) -> Response:
-    return await _answer(request, format, lambda ctx: views.benchmark_view(ctx, benchmark_id))
+    return await _answer(request, format, view("benchmark_view", benchmark_id=benchmark_id))
 
 
 @router.get("/rankings", summary="Quality per dollar: score / cheapest output price",
@@ -216,18 +242,18 @@ async def rankings(
     benchmark: str | None = Query(None, description="benchmark id, e.g. mmlu"),
     format: str | None = FORMAT,
 ) -> Response:
-    return await _answer(request, format, lambda ctx: views.rankings_view(ctx, benchmark))
+    return await _answer(request, format, view("rankings_view", benchmark_id=benchmark))
 
 
 @router.get("/conflicts", summary="Facts on which sources disagree", tags=["views"])
 async def conflicts(request: Request, format: str | None = FORMAT) -> Response:
-    return await _answer(request, format, views.conflicts_view)
+    return await _answer(request, format, view("conflicts_view"))
 
 
 @router.get("/sources", summary="Source pages with their stated dates and age",
             tags=["views"])
 async def sources(request: Request, format: str | None = FORMAT) -> Response:
-    return await _answer(request, format, views.sources_view)
+    return await _answer(request, format, view("sources_view"))
 
 
 @router.get("/sources/{source_id}", summary="One source: metadata and its triples",
@@ -240,7 +266,7 @@ async def source(
     format: str | None = FORMAT,
 ) -> Response:
     return await _answer(request, format,
-                         lambda ctx: views.source_view(ctx, source_id, limit, offset))
+                         view("source_view", sid=source_id, limit=limit, offset=offset))
 
 
 @router.get("/context.jsonld", name="jsonld_context", summary="The JSON-LD @context",
