@@ -27,6 +27,7 @@ class Timing:
     status: str = "ok"  # ok | timeout | error: ... | n/a: ...
     samples_ms: list[float] = field(default_factory=list)
     rows: int | None = None
+    bytes: int | None = None  # size of the answer body (HTTP engines)
 
     @property
     def ok(self) -> bool:
@@ -85,6 +86,7 @@ def repeat(call: Callable[[], int | None], plan: Plan) -> Timing:
             deadline = time.perf_counter() + plan.budget_s
         if i >= plan.warmup:
             timing.samples_ms.append(elapsed * 1000)
+    timing.bytes = getattr(call, "bytes", None)
     return timing
 
 
@@ -106,6 +108,7 @@ class HttpQuery:
         self.headers = request_headers(kind, cached)
         self.timeout = httpx.Timeout(cap_s, connect=5.0)
         self._counted = False
+        self.bytes: int | None = None
 
     def __call__(self) -> int | None:
         reply = self.client.get(self.url, params=self.params, headers=self.headers,
@@ -116,6 +119,7 @@ class HttpQuery:
         if self._counted:
             return None
         self._counted = True  # parse once (outside the repetitions that matter)
+        self.bytes = len(body)
         return count_rows(self.kind, body)
 
 

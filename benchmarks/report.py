@@ -275,13 +275,14 @@ def _size_section(name: str, size: dict) -> list[str]:
     if skipped:
         out += ["Not measured: " + "; ".join(skipped), ""]
     out += ["### Latency (ms, median / p95)", "",
-            "| query | cheap | " + " | ".join(c[0] for c in COLUMNS) + " | rows |",
-            "|---|---|" + "---:|" * len(COLUMNS) + "---|"]
+            "| query | cheap | " + " | ".join(c[0] for c in COLUMNS)
+            + " | rows | answer bytes: /sparql, view |",
+            "|---|---|" + "---:|" * len(COLUMNS) + "---|---:|"]
     cheap = _cheap(size)
     for query in _queries(size):
         cells = [_cell(_timing(size, e, k, query)) for _, e, k in COLUMNS]
         out.append(f"| {query} | {'yes' if query in cheap else 'no'} | " + " | ".join(cells)
-                   + f" | {_rows(size, query)} |")
+                   + f" | {_rows(size, query)} | {_answer_bytes(size, query)} |")
     out += ["", "### Ratios (median; < 1 means modelgraph is faster)", "",
             "| query | /sparql ÷ oxigraph | /sparql ÷ rdflib | /sparql − in-process | "
             "view ÷ fastest peer raw |", "|---|---:|---:|---:|---:|"]
@@ -323,6 +324,14 @@ def _rows(size: dict, query: str) -> str:
     if len(set(counts.values())) == 1:
         return str(next(iter(counts.values())))
     return "differ: " + ", ".join(f"{e} {n}" for e, n in counts.items())
+
+
+def _answer_bytes(size: dict, query: str) -> str:
+    """How much each modelgraph answer says: a view cites sources, flags conflicts and
+    builds trees, so it is larger (and costs more) than the raw query it is compared with."""
+    sizes = [(_timing(size, "modelgraph", kind, query) or {}).get("bytes") for kind in
+             ("raw", "views")]
+    return ", ".join(f"{n:,}" if n is not None else "–" for n in sizes)
 
 
 def _short(iri: str) -> str:
