@@ -114,3 +114,25 @@ def test_the_server_picks_up_a_new_generation_without_restarting(server):
     generation = write_generation(data_dir, [*catalogue_quads(), extra])
     assert total() == 25
     assert httpx.get(base + "/health", timeout=10).json()["generation"] == generation
+
+
+SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
+        "?m ?n1 ?o . ?p ?q ?r }")  # minutes on the fixture: far past the 10 s time limit
+
+
+def test_a_query_whose_client_disconnects_is_stopped_and_its_worker_replaced(server):
+    base, process, _, _ = server
+    (worker,) = children(process.pid)
+    port = int(base.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port)) as client:
+        target = "/sparql?" + str(httpx.QueryParams({"query": SLOW}))
+        client.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        time.sleep(1.5)  # the query is running in the worker
+        assert Path(f"/proc/{worker}").exists()
+    deadline = time.monotonic() + 5  # well before the 10 s time limit
+    while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{worker}").exists(), "the abandoned query's worker still runs"
+    ask = httpx.get(base + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
+    assert ask.status_code == 200  # a fresh worker answers
+    assert children(process.pid) - {worker}

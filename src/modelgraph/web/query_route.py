@@ -6,10 +6,13 @@ itself, runs the same protocol code as the FastAPI route (`sparql.parse_request`
 `sparql.answer_query`) and answers; everything else on /sparql (the service description,
 the query page, updates) goes on to the FastAPI route, which also documents the endpoint
 in OpenAPI. The outer layers (access log, CORS, body limit, response cache) still apply.
+A query whose client disconnects is stopped (its worker killed) instead of running on to the
+time limit.
 """
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
@@ -19,6 +22,7 @@ from .errors import error_for, internal_error
 from .sparql import QueryRequest, answer_query, parse_request
 
 PATH = "/sparql"
+WATCH_AFTER_S = 1.0  # how long a query runs before we listen for its client going away
 
 
 class QueryRoute:
@@ -45,18 +49,50 @@ class QueryRoute:
                 await self.app(scope, _replay(body, receive), send)
                 return
             svc = self.service
-            response = await answer_query(
+            response = await _unless_client_leaves(receive, answer_query(
                 parsed,
                 svc.executor,
                 accept=headers.get("accept"),
                 format_param=next((v for k, v in params if k == "format"), None),
                 allow_service_calls=svc.settings.allow_service_calls,
-            )
+            ))
+            if response is None:
+                return  # the client went away; its query was stopped
         except ModelgraphError as exc:
             response = error_for(Request(scope), exc)
         except Exception:  # noqa: BLE001 - a bug: the same JSON 500 as every other route
             response = internal_error(Request(scope))
         await response(scope, receive, send)
+
+
+async def _unless_client_leaves(receive, answering, patience_s: float = WATCH_AFTER_S):
+    """The answer, or None if the client disconnects first: then the query's task is
+    cancelled, which kills its worker (QueryExecutor.run_async), so nobody's abandoned query
+    keeps a core busy until the time limit. Most queries finish before `patience_s`; only
+    then is a second task set to listen for the disconnect."""
+    task = asyncio.ensure_future(answering)
+    listener = None
+    try:
+        done, _ = await asyncio.wait((task,), timeout=patience_s)
+        if not done:
+            listener = asyncio.ensure_future(_disconnected(receive))
+            await asyncio.wait((task, listener), return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    finally:
+        if listener is not None and not listener.done():
+            listener.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()  # the client left
+    await asyncio.gather(task, return_exceptions=True)
+    return None
+
+
+async def _disconnected(receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 async def _read_body(receive) -> bytes:
