@@ -157,3 +157,11 @@ def test_a_view_job_may_only_name_a_view_or_an_export(catalogue):
     for name in ("find_conflicts", "__import__", "ViewContext"):
         with pytest.raises(InputError, match="no helper view"):
             pool.run(_view_job(name))
+
+
+def test_an_answer_larger_than_one_socket_read_arrives_whole_on_the_event_loop(executor):
+    pairs = QueryJob("SELECT * WHERE { ?s ?p ?o . ?t ?q ?v } LIMIT 5000", results_format="JSON")
+    threaded = executor.run(pairs).body
+    looped = _run(executor.run_async(pairs)).body
+    assert len(looped) > 1024 * 1024  # far more than the first read of 256 KiB
+    assert looped == threaded
