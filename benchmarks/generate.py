@@ -35,6 +35,7 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
+from modelgraph.derive import DERIVED_VERSION
 from modelgraph.vocab import DCTERMS, ID, MG, PROV, RDF, RDFS, SOURCE, XSD
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "5m": 5_000_000}
@@ -352,8 +353,9 @@ def generate(size: int, seed: int = DEFAULT_SEED, out_dir: Path = WORK_DIR,
     manifest_path = path.with_suffix(".json")
     if not force and path.exists() and manifest_path.exists():
         manifest = json.loads(manifest_path.read_text())
-        if manifest.get("seed") == seed and manifest.get("format") == FORMAT_VERSION:
-            return Generated(path, manifest)
+        if (manifest.get("seed") == seed and manifest.get("format") == FORMAT_VERSION
+                and manifest.get("derived_version") == DERIVED_VERSION):
+            return Generated(path, manifest)  # a newer derive.py writes other derived quads
     real = real or load_real(seed)
     digest = hashlib.sha256()
     stats: list[SliceStats] = []
@@ -380,6 +382,7 @@ def generate(size: int, seed: int = DEFAULT_SEED, out_dir: Path = WORK_DIR,
     tmp.replace(path)
     manifest = {
         "format": FORMAT_VERSION,
+        "derived_version": DERIVED_VERSION,
         "seed": seed,
         "target": size,
         "quads": total,

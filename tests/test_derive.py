@@ -247,3 +247,22 @@ def test_an_ingest_that_fails_validation_leaves_the_derived_graph_as_it_was(stor
 def test_the_ontology_is_unchanged_by_deriving():
     quads = ontology_quads()
     assert [x for x in with_derived(quads) if x.graph_name != DERIVED_GRAPH] == quads
+
+
+def test_conflicts_on_functional_properties_are_marked_and_rounding_is_not():
+    functional = [q(MG.contextWindow, RDF.type, OWL.FunctionalProperty, ox.NamedNode(ID + "onto")),
+                  q(MG.inputPrice, RDF.type, OWL.FunctionalProperty, ox.NamedNode(ID + "onto"))]
+    x, y = model("x"), model("y")
+    stated = [
+        q(x, MG.contextWindow, integer(128000), A),
+        q(x, MG.contextWindow, integer(131072), B),  # 128K written two ways: rounding
+        q(offer("y-on-h"), MG.inputPrice, decimal("0.15"), A),
+        q(offer("y-on-h"), MG.inputPrice, decimal("0.2"), B),  # a real disagreement
+        q(y, MG.contextWindow, integer(8000), A),  # one source only: nothing to compare
+    ]
+    derived = derive(functional + stated)
+    marked = {s: {o.value for o in objects}
+              for s, objects in values(derived, MG.conflictingProperty).items()}
+    assert marked == {offer("y-on-h").value: {MG.inputPrice.value}}
+    assert derive(functional + stated[:2]) == derive(functional + stated[:2])
+    assert not values(derive(stated), MG.conflictingProperty)  # nothing is functional

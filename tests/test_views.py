@@ -151,7 +151,17 @@ def test_benchmark_and_conflict_views(ctx):
     results = benchmark_view(ctx, "mmlu").data["results"]
     assert {r["model"] for r in results} == {"acme-swift", "acme-swift-2"}
     conflicts = conflicts_view(ctx).data
-    assert [c["property_name"] for c in conflicts] == ["cachedInputPrice"]
+    assert [c["property_name"] for c in conflicts["items"]] == ["cachedInputPrice"]
+    assert conflicts["total"] == 1
+
+
+def test_conflicts_come_in_pages_with_the_total(ctx):
+    first = conflicts_view(ctx, limit=1, offset=0).data
+    beyond = conflicts_view(ctx, limit=1, offset=1).data
+    assert (first["total"], len(first["items"])) == (1, 1)
+    assert (beyond["total"], beyond["items"]) == (1, [])
+    with pytest.raises(InputError):
+        conflicts_view(ctx, limit=0)
 
 
 def test_every_view_shows_the_sparql_it_ran(ctx):

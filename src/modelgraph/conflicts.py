@@ -76,26 +76,38 @@ class Conflict:
         return f"sources disagree on {_local(self.property)}: {parts}"
 
 
-def find_conflicts(store, subject: NamedNode | None = None) -> list[Conflict]:
-    """All conflicts in `store` (anything with the EmbeddedStore `query` API)."""
+def find_conflicts(store, subject: NamedNode | None = None,
+                   subjects: list[NamedNode] | None = None) -> list[Conflict]:
+    """All conflicts in `store` (anything with the EmbeddedStore `query` API), or those of
+    `subject` / of `subjects` only."""
+    chosen = [subject] if subject is not None else list(subjects or [])
+    # the subjects are bound in the query text (VALUES, each term serialised by pyoxigraph)
+    # so that any store answers it the same way, remote ones and the query workers included
+    values = f"VALUES ?s {{ {' '.join(str(s) for s in chosen)} }}" if chosen else ""
+    if subjects is not None and not chosen:
+        return []
+    query = _CONFLICT_QUERY.replace("#SUBJECT", values)
+    return conflicts_among(
+        (row["s"].value, row["p"].value, row["o"], row["g"]) for row in store.query(query))
+
+
+def conflicts_among(statements) -> list[Conflict]:
+    """The conflicts among (subject IRI, property IRI, object term, graph term) statements of
+    functional properties; statements outside a source graph are ignored."""
     grouped: dict[tuple[str, str], dict[tuple[str, str | None], ConflictValue]] = {}
-    # the subject is bound in the query text (VALUES, the term serialised by pyoxigraph) so
-    # that any store answers it the same way, remote ones and the query workers included
-    query = _CONFLICT_QUERY.replace("#SUBJECT", f"VALUES ?s {{ {subject} }}" if subject else "")
-    for row in store.query(query):
-        graph = row["g"]
+    for subject_iri, prop, term, graph in statements:
         if not isinstance(graph, NamedNode) or not graph.value.startswith(SOURCE):
             continue
-        key = (row["s"].value, row["p"].value)
-        term = row["o"]
         datatype = term.datatype.value if isinstance(term, Literal) else None
-        values = grouped.setdefault(key, {})
+        values = grouped.setdefault((subject_iri, prop), {})
         entry = values.setdefault((term.value, datatype), ConflictValue(term.value, datatype))
         source_id = graph.value[len(SOURCE):]
         if source_id not in entry.sources:
             entry.sources.append(source_id)
     conflicts = []
     for (subject_iri, prop), values in sorted(grouped.items()):
+        if len(values) < 2:
+            continue
         distinct = sorted(values.values(), key=lambda v: (v.value, v.datatype or ""))
         for value in distinct:
             value.sources.sort()

@@ -19,6 +19,9 @@ in the ontology):
   model itself), each with its position in the listing sorted by it (``mg:labelRank``, …;
   ties by IRI). Filtering thousands of models then reads one graph instead of aggregating
   over every offer, and sorting them compares integers, not strings or IRIs.
+* conflicts — ``s mg:conflictingProperty p`` for every subject whose sources disagree on the
+  functional property p beyond rounding (conflicts.py's rules), so that /conflicts pages
+  through them instead of comparing every functional value in the graph on each request;
 * sources — ``<source graph> mg:tripleCount n``;
 * itself — ``<derived graph> owl:versionInfo`` (`DERIVED_VERSION`).
 
@@ -35,12 +38,13 @@ from functools import partial
 
 import pyoxigraph as ox
 
+from .conflicts import conflicts_among
 from .vocab import DERIVED, MG, OWL, RDF, RDFS, SOURCE, XSD
 
 DERIVED_GRAPH = ox.NamedNode(DERIVED)
 # What this module writes, as `<derived> owl:versionInfo`: bump it when that changes, so that
 # views do not read a derived graph an older modelgraph wrote (they compute instead).
-DERIVED_VERSION = "modelgraph-derived 2"
+DERIVED_VERSION = "modelgraph-derived 3"
 
 # Terms as constants: `MG.x` makes a new NamedNode on every use.
 _TYPE, _LABEL = RDF.type, RDFS.label
@@ -53,6 +57,7 @@ _LISTED, _DISPLAY_LABEL = MG.listed, MG.displayLabel
 _EARLIEST_RELEASE, _LARGEST_CONTEXT = MG.earliestReleaseDate, MG.largestContextWindow
 _CHEAPEST = {_INPUT_PRICE: MG.cheapestInputPrice, _OUTPUT_PRICE: MG.cheapestOutputPrice}
 _TRIPLE_COUNT, _INTEGER = MG.tripleCount, XSD.integer
+_FUNCTIONAL, _CONFLICTING_PROPERTY = OWL.FunctionalProperty, MG.conflictingProperty
 _RANK = {_DISPLAY_LABEL: MG.labelRank, _EARLIEST_RELEASE: MG.releaseRank,
          _LARGEST_CONTEXT: MG.contextRank, MG.cheapestInputPrice: MG.inputPriceRank,
          MG.cheapestOutputPrice: MG.outputPriceRank}
@@ -72,6 +77,8 @@ class _Facts:
         self.model_of: dict[str, set[str]] = defaultdict(set)  # offer -> models
         self.prices: dict[ox.NamedNode, dict[str, list]] = {}  # price -> offer -> values
         self.triples: dict = defaultdict(int)  # graph name -> triples
+        self.functional: set[ox.NamedNode] = set()  # owl:FunctionalProperty (the ontology)
+        self.unique: dict[ox.Quad, None] = {}  # every quad once, for the conflict pass
 
     def read(self, quads: Iterable[ox.Quad]) -> None:
         handlers = {
@@ -90,7 +97,8 @@ class _Facts:
         # A list may repeat a quad; a store holds it once (dict.fromkeys keeps the list's
         # order, which iterates twice as fast as a set). The derived graph's own terms have
         # no handler, so an old derived graph in `quads` changes nothing but its count.
-        for quad in dict.fromkeys(quads):
+        self.unique = dict.fromkeys(quads)
+        for quad in self.unique:
             triples[quad.graph_name] += 1
             handler = handlers.get(quad.predicate)
             if handler is not None:
@@ -111,6 +119,16 @@ class _Facts:
             self.models.add(subject)
         elif obj == _SNAPSHOT:
             self.snapshots.add(subject)
+        elif obj == _FUNCTIONAL:
+            self.functional.add(ox.NamedNode(subject))
+
+    def conflicts(self):
+        """What conflicts.find_conflicts finds in a store holding these quads."""
+        functional = self.functional
+        return conflicts_among(
+            (q.subject.value, q.predicate.value, q.object, q.graph_name)
+            for q in self.unique
+            if q.predicate in functional and isinstance(q.subject, ox.NamedNode))
 
     def _label(self, subject: str, obj) -> None:
         if isinstance(obj, ox.Literal):
@@ -182,6 +200,8 @@ def derive(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     for model, depth in sorted(lineage_depths(facts.later).items()):
         state(model, _LINEAGE_DEPTH, ox.Literal(str(depth), datatype=_INTEGER))
     _listing(facts, state)
+    for conflict in facts.conflicts():
+        state(conflict.subject, _CONFLICTING_PROPERTY, node(conflict.property))
     counts = {g.value: n for g, n in facts.triples.items() if isinstance(g, ox.NamedNode)}
     for graph, count in sorted(counts.items()):
         if graph.startswith(SOURCE):

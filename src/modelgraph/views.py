@@ -746,11 +746,27 @@ def rankings_view(ctx: ViewContext, benchmark_id: str | None = None) -> ViewResu
 # -- conflicts -----------------------------------------------------------------------------
 
 
-def conflicts_view(ctx: ViewContext) -> ViewResult:
+def conflicts_view(ctx: ViewContext, limit: int = 100, offset: int = 0) -> ViewResult:
+    """One page of the conflicts (subject and property order) and how many there are."""
     from .conflicts import _CONFLICT_QUERY
 
+    if not 1 <= limit <= 1000 or offset < 0:
+        raise InputError("limit must be 1..1000 and offset >= 0", field="limit")
+    runner = _Runner(ctx)
+    if ctx.derived():  # the derived graph lists them: read one page, then its values
+        rows = runner.rows("conflicts", limit=limit, offset=offset)
+        total = next((py(r["total"]) for r in rows if r["total"] is not None), 0)
+        pairs = [(r["subject"].value, r["property"].value) for r in rows
+                 if r["subject"] is not None]
+        subjects = [NamedNode(s) for s in dict.fromkeys(s for s, _ in pairs)]
+        found = {(c.subject, c.property): c
+                 for c in find_conflicts(ctx.store, subjects=subjects)}
+        page = [found[pair] for pair in pairs if pair in found]
+    else:  # compare every functional value in the graph, then page here
+        everything = find_conflicts(ctx.store)
+        total, page = len(everything), everything[offset:offset + limit]
     items = []
-    for conflict in find_conflicts(ctx.store):
+    for conflict in page:
         items.append({
             "subject": conflict.subject,
             "subject_id": short_id(conflict.subject),
@@ -759,12 +775,14 @@ def conflicts_view(ctx: ViewContext) -> ViewResult:
             "values": [{"value": v.value, **ctx.cite(v.sources)} for v in conflict.values],
             "message": conflict.describe(),
         })
-    executed = [{"name": "conflicts", "title": "Conflicting values",
-                 "description": "Functional properties (owl:FunctionalProperty in the ontology) "
-                                "with more than one value across source graphs; values that "
-                                "differ only by rounding are then dropped.",
-                 "parameters": {}, "sparql": _CONFLICT_QUERY}]
-    return ViewResult("conflicts", "Conflicts", items, executed)
+    runner.executed.append({
+        "name": "conflict_values", "title": "Conflicting values",
+        "description": "Functional properties (owl:FunctionalProperty in the ontology) with "
+                       "more than one value across source graphs; values that differ only by "
+                       "rounding are then dropped.",
+        "parameters": {}, "sparql": _CONFLICT_QUERY})
+    data = {"total": total, "limit": limit, "offset": offset, "items": items}
+    return ViewResult("conflicts", "Conflicts", data, runner.executed)
 
 
 # -- migration -----------------------------------------------------------------------------

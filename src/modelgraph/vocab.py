@@ -137,6 +137,7 @@ PROPERTIES = (
     "inputPriceRank",
     "outputPriceRank",
     "tripleCount",
+    "conflictingProperty",
 )
 
 # Individuals the ontology declares for validation reports (not classes or properties).

@@ -117,3 +117,12 @@ def test_queries_run_together_are_listed_in_order_with_their_answers(client):
     assert body["data"]["offers"][0]["host"] and body["data"]["benchmarks"][0]["score"]
     direct = client.get("/models/acme-swift-2/offers").json()["data"]["offers"]
     assert body["data"]["offers"] == direct
+
+
+def test_conflicts_are_paged_over_http(client):
+    page = client.get("/conflicts", params={"limit": 1, "format": "json"})
+    assert page.status_code == 200
+    data = page.json()["data"]
+    assert (data["limit"], data["offset"]) == (1, 0)
+    assert len(data["items"]) == min(1, data["total"])
+    assert client.get("/conflicts", params={"limit": 0}).status_code == 400

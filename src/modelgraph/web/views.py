@@ -245,9 +245,14 @@ async def rankings(
     return await _answer(request, format, view("rankings_view", benchmark_id=benchmark))
 
 
-@router.get("/conflicts", summary="Facts on which sources disagree", tags=["views"])
-async def conflicts(request: Request, format: str | None = FORMAT) -> Response:
-    return await _answer(request, format, view("conflicts_view"))
+@router.get("/conflicts", summary="Facts on which sources disagree (paged)", tags=["views"])
+async def conflicts(
+    request: Request,
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+    format: str | None = FORMAT,
+) -> Response:
+    return await _answer(request, format, view("conflicts_view", limit=limit, offset=offset))
 
 
 @router.get("/sources", summary="Source pages with their stated dates and age",
