@@ -538,6 +538,18 @@ def _cheapest(values) -> float:
     return min(numbers) if numbers else float("inf")
 
 
+def model_jsonld_view(ctx: ViewContext, model_id: str, context_url: str | None = None) -> dict:
+    """The model as a framed JSON-LD document (exports.model_document); an unknown model is
+    NotFound, as on the model view."""
+    from .exports import model_document
+
+    iri = model_iri(model_id)
+    document = model_document(ctx.store, iri, context_url)
+    if not document:
+        _require_model(ctx, iri, model_id)
+    return document
+
+
 def _require_model(ctx: ViewContext, iri: NamedNode, model_id: str) -> None:
     if not bool(ctx.store.query(f"ASK {{ {iri} ?p ?o }}")):
         raise NotFound(f"no model {model_id!r} in the graph", field="id")

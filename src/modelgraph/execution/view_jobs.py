@@ -18,7 +18,7 @@ from ..store.embedded import EmbeddedStore
 from .jobs import ViewJob
 
 # What a ViewJob may name: the views, and the exports that read the store the same way.
-_EXPORTS = {"model_document": exports.model_document}
+_EXPORTS = {"model_document": exports.model_document}  # (store, model IRI, context URL)
 
 # One cache per worker process for what views read once per store generation.
 _SHARED = views.GenerationCache()

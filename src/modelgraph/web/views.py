@@ -26,8 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from .. import views
 from ..execution import DATASET, DatasetJob, GraphJob, QueryExecutor, QueryJob
 from ..execution.jobs import ViewJob
-from ..exports import context, model_document, view_jsonld
-from ..queries import entity_iri
+from ..exports import context, view_jsonld
 from .cache import generation_reader
 from .context import service
 from .negotiation import HTML_PAGE, Format, negotiate, offers
@@ -112,7 +111,7 @@ def view(function: str, **kwargs) -> ViewCall:
     return ViewCall(function, kwargs)
 
 
-async def _run_view(request: Request, call: ViewCall) -> views.ViewResult:
+async def _run_view(request: Request, call: ViewCall):
     svc = service(request)
     if isinstance(svc.executor, QueryExecutor):  # next to the store, in a worker
         job = ViewJob(call.function, call.kwargs, svc.settings.stale_after_days, dt.date.today())
@@ -124,7 +123,7 @@ async def _answer(request: Request, fmt: str | None, build: ViewCall, jsonld=Non
     """Negotiate first (a 406 costs no query), then run the view."""
     choice = negotiate(request.headers.get("accept"), VIEW_FORMATS, fmt)
     if choice.format is VIEW_JSONLD and jsonld is not None:
-        document = await run_in_threadpool(jsonld, _context(request))
+        document = await _run_view(request, jsonld)
         return JSONResponse(document, media_type="application/ld+json")
     result = await _run_view(request, build)
     if choice.format is HTML_PAGE:
@@ -180,14 +179,8 @@ async def models(
 @router.get("/models/{model_id}", summary="Everything known about a model, with sources",
             tags=["views"])
 async def model(request: Request, model_id: str, format: str | None = FORMAT) -> Response:
-    iri = entity_iri("model", model_id)
-
-    def document(ctx):
-        doc = model_document(ctx.store, iri, str(request.url_for("jsonld_context")))
-        if not doc:
-            views.model_view(ctx, model_id)  # raises NotFound with the usual message
-        return doc
-
+    document = view("model_jsonld_view", model_id=model_id,
+                    context_url=str(request.url_for("jsonld_context")))
     return await _answer(request, format, view("model_view", model_id=model_id),
                          jsonld=document)
 
