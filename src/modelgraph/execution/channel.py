@@ -51,7 +51,10 @@ async def exchange_async(loop: asyncio.AbstractEventLoop, sock: socket.socket, m
     The socket must be non-blocking.
     """
     frame = encode(message)
-    sent = sock.send(frame)  # a job fits the socket buffer: this nearly always sends it all
+    try:
+        sent = sock.send(frame)  # a job fits the socket buffer: this nearly always sends it all
+    except BlockingIOError:
+        sent = 0
     if sent < len(frame):
         await loop.sock_sendall(sock, memoryview(frame)[sent:])
     reader = _FrameReader()

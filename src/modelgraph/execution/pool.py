@@ -288,7 +288,10 @@ class QueryExecutor:
         with self._lock:
             waiters, self._waiters = self._waiters, []
         for loop, woken in waiters:
-            loop.call_soon_threadsafe(_wake, woken)
+            try:
+                loop.call_soon_threadsafe(_wake, woken)
+            except RuntimeError:  # that loop has been closed: nobody waits there any more
+                pass
 
     def _borrow(self, limit: float) -> _Worker:
         """An idle worker that is still alive (one may have died idle, e.g. OOM-killed)."""
