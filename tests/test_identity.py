@@ -45,6 +45,13 @@ def test_hosts_drop_generic_words_and_vendors_legal_forms():
     assert resolve_vendor("OpenAI") == resolve_vendor("openai")
 
 
+def test_a_vendor_written_with_a_trailing_ai_word_is_the_same_vendor():
+    assert resolve_vendor("Mistral AI") == resolve_vendor("Mistral") == "mistral"
+    assert resolve_vendor("Example AI Lab") == resolve_vendor("Example") == "example"
+    assert resolve_vendor("OpenAI") == "openai"  # part of the name, not a trailing word
+    assert resolve_vendor("xAI") == "xai"
+
+
 def test_capabilities_and_benchmarks_normalise():
     assert resolve_capability("structuredOutputs") == resolve_capability("Structured Outputs")
     assert resolve_capability("functionCalling") == "function-calling"
