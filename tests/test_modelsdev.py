@@ -317,3 +317,32 @@ def test_the_installed_package_catalogue_extracts_with_the_seeds_identities():
         assert offer.input_price > 0 and offer.output_price > 0
     mini = [o for o in offers if resolve_model(o.model).slug == "gpt-4o-mini"]
     assert {"openai", "azure-openai", "openrouter"} <= {resolve_host(o.host) for o in mini}
+
+
+def _reseller(catalogue, provider_id, name, ids_from):
+    """A provider that resells entries of others under its own ids: {its id: (provider, id)}."""
+    changed = copy.deepcopy(catalogue)
+    models = {}
+    for own_id, (source, source_id) in ids_from.items():
+        models[own_id] = {**copy.deepcopy(catalogue[source]["models"][source_id]), "id": own_id}
+    changed[provider_id] = {"id": provider_id, "name": name, "models": models}
+    return changed
+
+
+def test_clouds_that_wrap_a_vendors_model_id_offer_that_model_when_others_list_it(catalogue):
+    resold = _reseller(catalogue, "amazon-bedrock", "Amazon Bedrock", {
+        "us.openai.gpt-4o-mini-2024-07-18-v1:0": ("openai", "gpt-4o-mini-2024-07-18"),
+        "acme.unheard-of-model-v1:0": ("openai", "o1-mini"),
+    })
+    resold = _reseller(resold, "databricks", "Databricks", {
+        "databricks-gpt-4o-mini": ("openai", "gpt-4o-mini"),
+    })
+    extraction = extract_catalogue(resold, version="0.0-test")
+    offers = {(resolve_model(o.model).slug, o.endpoint_id) for o in extraction.of_type(OfferClaim)}
+    # the vendor's model (dated snapshot, alias), the cloud's own id kept as the endpoint id
+    assert ("gpt-4o-mini-2024-07-18", "us.openai.gpt-4o-mini-2024-07-18-v1:0") in offers
+    assert ("gpt-4o-mini", "databricks-gpt-4o-mini") in offers
+    # an id no other provider lists is left as the cloud spells it: no model is invented
+    unheard = resolve_model("acme.unheard-of-model-v1:0").slug
+    assert (unheard, "acme.unheard-of-model-v1:0") in offers
+    assert not any(slug == "unheard-of-model" for slug, _ in offers)

@@ -102,6 +102,18 @@ def _drop_suffixes(name: str, suffixes: list[str]) -> str:
     return name
 
 
+def unwrap_model_id(host_id: str, model_id: str) -> str | None:
+    """The vendor's own id ("vendor/id" or "id", a snapshot date appended) inside a model id
+    that the host `host_id` wraps in its own, or None (see [host.wrapped_model_ids])."""
+    pattern = rules()["host"].get("wrapped_model_ids", {}).get(host_id)
+    match = re.fullmatch(pattern, model_id) if pattern else None
+    if match is None:
+        return None
+    parts = match.groupdict()
+    identifier = parts["id"] + (f"-{parts['date']}" if parts.get("date") else "")
+    return f"{parts['vendor']}/{identifier}" if parts.get("vendor") else identifier
+
+
 def resolve_vendor(name: str) -> str:
     return slugify(_drop_suffixes(name.strip(), rules()["vendor"]["drop_suffixes"]))
 

@@ -6,6 +6,9 @@ models it serves under its own ids, prices in USD per 1M tokens. One extraction 
 
 * every provider is a host and every model entry an offer there (prices, limits, the host's id
   for the model as ``endpoint_id``);
+* clouds that wrap a vendor's model id in their own (``us.anthropic.…-v1:0``, ``…@20250101``,
+  ``databricks-…``: patterns in identity's ``wrapped_model_ids``) offer the vendor's model
+  when another provider lists it under the unwrapped id;
 * a provider is also a **vendor** when other providers list models under its id or name as a
   path namespace (``openrouter`` lists ``openai/gpt-4o-mini``) and some of those models are in
   its own list. Namespaces match ignoring case, hyphens and a glued-on "ai" (``mistralai``
@@ -33,13 +36,13 @@ import json
 import logging
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from importlib import metadata, resources
 from pathlib import Path
 
 from ..errors import ExtractionError, InputError
-from ..identity import resolve_host, resolve_model, slugify
+from ..identity import resolve_host, resolve_model, slugify, unwrap_model_id
 from ..records import (
     Extraction,
     Locator,
@@ -135,7 +138,7 @@ def extract_catalogue(
         raise _problems_error(problems, source=title)
     for problem in problems:
         log.warning("%s: skipped %s", title, problem)
-    analysis = _Analysis(providers)
+    analysis = _Analysis(_unwrap_resold_ids(providers))
     claims = [*analysis.vendor_claims(), *analysis.model_claims(), *analysis.offer_claims()]
     entries = [entry for provider in providers for entry in provider.entries]
     updated = max((entry.updated for entry in entries), key=_date_order, default=None)
@@ -379,6 +382,30 @@ def _vendor_name(provider_name: str) -> str:
     return re.sub(r"\s*\([^)]*\)$", "", provider_name) or provider_name
 
 
+def _unwrap_resold_ids(providers: list[_Provider]) -> list[_Provider]:
+    """Entries of clouds that wrap a vendor's model id (identity's wrapped_model_ids) take
+    the vendor's id when another provider lists that model (by slug or alias slug); their
+    own id stays the offer's endpoint id (`_Entry.key`)."""
+    known: set[str] = set()
+    for provider in providers:
+        for entry in provider.entries:
+            if unwrap_model_id(provider.id, entry.id) is None:
+                resolved = resolve_model(ModelRef(identifier=entry.id))
+                known.update(s for s in (resolved.slug, resolved.alias_slug) if s)
+    unwrapped = []
+    for provider in providers:
+        entries = []
+        for entry in provider.entries:
+            candidate = unwrap_model_id(provider.id, entry.id)
+            if candidate is not None:
+                resolved = resolve_model(ModelRef(identifier=candidate))
+                if resolved.slug in known or resolved.alias_slug in known:
+                    entry = replace(entry, id=candidate)
+            entries.append(entry)
+        unwrapped.append(replace(provider, entries=tuple(entries)))
+    return unwrapped
+
+
 class _Analysis:
     def __init__(self, providers: list[_Provider]) -> None:
         self.providers = providers
@@ -544,8 +571,8 @@ class _Analysis:
             model=self.ref(entry),
             host=self.host_names[provider.id],
             host_kind=self.host_kind(provider, entry),
-            endpoint_id=entry.id,
-            variant=entry.id if distinct else None,
+            endpoint_id=entry.key,
+            variant=entry.key if distinct else None,
             context_window=entry.context_window,
             max_output_tokens=entry.max_output_tokens,
             features=list(entry.capabilities),
