@@ -35,6 +35,11 @@ def children(pid: int) -> set[int]:
     return found
 
 
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @pytest.fixture
 def server(tmp_path):
     data_dir = tmp_path / "data"
@@ -127,8 +132,11 @@ def test_a_query_whose_client_disconnects_is_stopped_and_its_worker_replaced(ser
     with socket.create_connection(("127.0.0.1", port)) as client:
         target = "/sparql?" + str(httpx.QueryParams({"query": SLOW}))
         client.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
-        time.sleep(1.5)  # the query is running in the worker
-        assert Path(f"/proc/{worker}").exists()
+        sent = time.monotonic()
+        while cpu_seconds(worker) < 0.2:  # the worker is computing the query
+            assert time.monotonic() - sent < 8, "the query never started"
+            time.sleep(0.05)
+        time.sleep(max(0.0, sent + 1.3 - time.monotonic()))  # past the 1 s before listening
     deadline = time.monotonic() + 5  # well before the 10 s time limit
     while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
