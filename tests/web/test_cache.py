@@ -89,6 +89,30 @@ def test_etag_and_if_none_match(live):
     assert status == 304 and body == b""
 
 
+def test_an_etag_the_application_sets_is_kept_and_not_doubled(live):
+    async def tagged(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/css"), (b"etag", b'"own"')]})
+        await send({"type": "http.response.body", "body": b"body {}"})
+
+    messages = []
+    app = ResponseCache(tagged, generation_reader(live))
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def send(message):
+        messages.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/static/x.css", "query_string": b"",
+             "headers": [], "root_path": ""}
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
+    assert [v for k, v in messages[0]["headers"] if k == b"etag"] == [b'"own"']
+    status, _, _ = request(app, path="/static/x.css", headers=[(b"if-none-match", b'"own"')])
+    assert status == 304
+
+
 def test_without_a_generation_nothing_is_cached(tmp_path):
     inner = CountingApp()
     app = ResponseCache(inner, generation_reader(None))

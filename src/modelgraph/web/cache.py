@@ -114,9 +114,10 @@ class ResponseCache:
                 control = dict(response_headers).get(b"cache-control", b"")
                 if message["status"] != 200 or b"no-store" in control:
                     cacheable = False
-                else:
-                    etag = _etag(generation, key)
-                    response_headers += [(b"etag", etag), (b"x-cache", b"miss")]
+                else:  # an ETag the application set (static files) is kept, not doubled
+                    if not any(name == b"etag" for name, _ in response_headers):
+                        response_headers.append((b"etag", _etag(generation, key)))
+                    response_headers.append((b"x-cache", b"miss"))
                     message = {**message, "headers": response_headers}
                     start["headers"] = response_headers
             elif message["type"] == "http.response.body" and cacheable:
