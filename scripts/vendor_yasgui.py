@@ -15,6 +15,7 @@ and the sha256 of every copied file, so a rerun can be diffed.
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import subprocess
@@ -110,6 +111,9 @@ def main(argv: list[str]) -> int:
             data = (extracted / source).read_bytes()
             if name.endswith(".js"):
                 data = data.rstrip(b"\n").removesuffix(SOURCE_MAP_COMMENT) + b"\n"
+                # shipped and served gzipped (web/static_files.py); mtime 0: same bytes each run
+                (TARGET / name).unlink(missing_ok=True)
+                name, data = name + ".gz", gzip.compress(data, compresslevel=9, mtime=0)
             (TARGET / name).write_bytes(data)
         (TARGET / "LICENSE").write_text(license_text(package_json, extracted))
     manifest = {

@@ -4,6 +4,7 @@ Runs against the small fictional catalogue (tests/fictional.py): Acme Swift is r
 Acme Swift 2; two directories disagree about Swift's cached input price.
 """
 
+import gzip
 import hashlib
 import json
 import re
@@ -155,6 +156,22 @@ def test_vendored_yasgui_matches_its_manifest(client):
         assert served.status_code == 200
         assert hashlib.sha256(served.content).hexdigest() == digest, name
     assert "MIT License" in (STATIC / "yasgui" / "LICENSE").read_text()
+
+
+def test_the_yasgui_bundle_is_sent_gzipped_and_plain_to_clients_without_gzip(client):
+    script = gzip.decompress((STATIC / "yasgui" / "yasgui.min.js.gz").read_bytes())
+    zipped = client.get("/static/yasgui/yasgui.min.js", headers={"Accept-Encoding": "gzip"})
+    assert zipped.status_code == 200
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.headers["content-type"].startswith(("text/javascript", "application/javascript"))
+    assert int(zipped.headers["content-length"]) < len(script) / 2
+    assert zipped.content == script  # the client decodes it
+    plain = client.get("/static/yasgui/yasgui.min.js", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == script
+    again = client.get("/static/yasgui/yasgui.min.js",
+                       headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["etag"]})
+    assert again.status_code == 304
+    assert client.get("/static/yasgui/no-such.js").status_code == 404
 
 
 def test_model_page_shows_facts_with_numbered_sources_and_highlights_disagreement(client):

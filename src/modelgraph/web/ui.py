@@ -7,7 +7,7 @@
   and configured to fetch nothing but this service's own endpoint;
 * `app.state.view_html`, which modelgraph.web.views calls to render a ViewResult as HTML;
 * `render_validation_html(request, report)` for the validation page;
-* /static (our CSS and JS, YASGUI) and a home page at /.
+* /static (our CSS and JS, YASGUI, kept and sent gzipped: static_files.py) and a home page at /.
 
 Pages are made in a worker thread when the response is sent (`DeferredPage`), because
 they run a query or two more than their view does (the source list for citations, a model's
@@ -27,7 +27,6 @@ from urllib.parse import quote, urlencode
 
 import jinja2
 from fastapi import FastAPI, Request, Response
-from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
@@ -37,6 +36,7 @@ from ..vocab import ID, PREFIXES, RDFS, SOURCE
 from .context import service
 from .diagram import lineage_svg
 from .examples import examples
+from .static_files import PrecompressedStaticFiles
 from .views import ExecutorStore
 
 HERE = Path(__file__).resolve().parent
@@ -65,7 +65,7 @@ def install_ui(app: FastAPI) -> None:
     set_query_ui(app, query_page)
     app.add_api_route("/", home, methods=["GET"], include_in_schema=False)
     app.add_api_route("/query", query_page, methods=["GET"], include_in_schema=False)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", PrecompressedStaticFiles(directory=STATIC), name="static")
 
 
 # -- responses -------------------------------------------------------------------------------
