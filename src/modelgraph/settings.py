@@ -83,12 +83,19 @@ class Settings(BaseSettings):
         description="Number of query worker processes (queries running at the same time); "
         "default min(4, CPU count).",
     )
+    materialize_views: bool = Field(
+        True,
+        description="Keep every model's per-model views (model, offers, lineage, timeline, "
+        "migration profile) computed for the live generation of the embedded store: a "
+        "background process fills them after each build or ingest, and until it has, views "
+        "are computed per request. No effect on a remote store.",
+    )
     response_cache_bytes: int = Field(
         64 * 2**20,
         ge=0,
         description="Memory for answers to repeated GET requests, kept while the store "
         "generation they came from is live (never stale; ETag = generation). 0: off. "
-        "Send Cache-Control: no-cache to recompute.",
+        "Send Cache-Control: no-cache to bypass it.",
     )
     log_format: Literal["json", "text"] = Field(
         "json", description="Log line format: 'json' (one object per line) or 'text'."

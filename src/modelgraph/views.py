@@ -71,6 +71,9 @@ class ViewContext:
     today: dt.date = field(default_factory=dt.date.today)
     generation: str | None = None
     shared: GenerationCache | None = None
+    # Rows by query text, for callers that run several views over one generation (the
+    # materialiser: a model's views share their offers and benchmark queries). Read-only.
+    memo: dict | None = None
     _sources: dict | None = None
     _ages: dict | None = None
     _stale: dict = field(default_factory=dict)
@@ -81,11 +84,18 @@ class ViewContext:
         return self._sources
 
     def _source_ages(self) -> dict[str, dict]:
-        """Each source's age and staleness (the full descriptions when already read)."""
+        """Each source's age and staleness (the full descriptions when already read); kept
+        with the generation's rows for today's date (read-only: callers copy)."""
         if self._sources is not None:
             return self._sources
         if self._ages is None:
-            self._ages = {s["id"]: s for s in _source_rows(self, self.shared_rows("source_dates"))}
+            key = ("source_ages", self.today, self.stale_after_days)
+            ages = self.shared.get(self.generation, key) if self.shared is not None else None
+            if ages is None:
+                ages = {s["id"]: s for s in _source_rows(self, self.shared_rows("source_dates"))}
+                if self.shared is not None:
+                    self.shared.put(getattr(self.store, "generation", None), key, ages)
+            self._ages = ages
         return self._ages
 
     def shared_rows(self, name: str) -> list[dict]:
@@ -165,10 +175,28 @@ class _Runner:
         })
         return started[1].result() if started else self._fetch(text)
 
+    def plan(self, name: str, **params) -> None:
+        """List a query as `rows` would, without running it: its answer is already known
+        (materialised from the same query on the same generation)."""
+        canned = queries.get(name)
+        self.executed.append({
+            "name": name,
+            "title": canned.title,
+            "description": canned.description,
+            "parameters": {k: _param_repr(v) for k, v in params.items() if v is not None},
+            "sparql": canned.bind(params, inline=True),
+        })
+
     def _fetch(self, text: str) -> list[dict]:
+        memo = self.ctx.memo
+        if memo is not None and text in memo:
+            return memo[text]
         solutions = self.ctx.store.query(text)
         names = [v.value for v in solutions.variables]
-        return [dict(zip(names, row)) for row in solutions]  # twice as fast as row[name]
+        rows = [dict(zip(names, row)) for row in solutions]  # twice as fast as row[name]
+        if memo is not None:
+            memo[text] = rows
+        return rows
 
 
 def _params_key(params: dict) -> tuple:
@@ -248,7 +276,7 @@ def _source_rows(ctx: ViewContext, rows: list[dict]) -> list[dict]:
         dates = {k: py(row[k]) for k in ("researched", "verified", "refreshed", "updated")}
         stated = [d for d in dates.values() if d]
         newest = max(stated, key=_date_key) if stated else None
-        age = (ctx.today - _date_key(newest)).days if newest else None
+        age = _age_days(newest, ctx.today)
         described = {  # source_dates reads only what an age needs
             "title": py(row.get("title")),
             "site": py(row.get("site")),
@@ -262,13 +290,28 @@ def _source_rows(ctx: ViewContext, rows: list[dict]) -> list[dict]:
             **dates,
             "stated_date": newest,
             "age_days": age,
-            "stale": age is None or age > ctx.stale_after_days,
+            "stale": is_stale(newest, ctx.today, ctx.stale_after_days),
             "seed_file": py(row.get("seedFile")),
             "extractor": py(row.get("extractor")),
             "triples": py(row["triples"]),
             "_derived_by": py(row["derivedBy"]),  # not shown: which derive.py counted
         })
     return out
+
+
+def _age_days(newest: str | None, today: dt.date) -> int | None:
+    return (today - _date_key(newest)).days if newest else None
+
+
+def is_stale(newest: str | None, today: dt.date, stale_after_days: int) -> bool:
+    """Whether a source whose newest stated date is `newest` is stale on `today`."""
+    age = _age_days(newest, today)
+    return age is None or age > stale_after_days
+
+
+def source_newest_dates(ctx: ViewContext) -> dict[str, str | None]:
+    """Each source's newest stated date: all that staleness is decided from."""
+    return {sid: s["stated_date"] for sid, s in ctx._source_ages().items()}
 
 
 def _date_key(value: str) -> dt.date:
@@ -577,7 +620,7 @@ def _benchmark_rows(ctx: ViewContext, runner: _Runner, **params) -> list[dict]:
         pairs[key].append((row["score"], row["g"]))
     for key, item in grouped.items():
         item["score"] = _cited_values(ctx, pairs[key])
-    return sorted(grouped.values(), key=lambda r: (r["benchmark"], r["model"]))
+    return sorted(grouped.values(), key=lambda r: (r["benchmark"], r["model"], r["result"]))
 
 
 def benchmarks_view(ctx: ViewContext) -> ViewResult:
@@ -824,10 +867,39 @@ def migration_view(ctx: ViewContext, model_id: str, to: str | None = None,
         _require_model(ctx, iri, model_id)
     if to is not None and not profiles[target.value]["known"]:
         _require_model(ctx, target, to)
-    mine = profiles[iri.value]
+    return _migration_result(ctx, model_id, profiles[iri.value],
+                             [(c, info, profiles[c]) for c, info in ordered], runner.executed)
+
+
+def migration_profile(ctx: ViewContext, model_id: str) -> dict:
+    """What a migration compares for one model (as JSON: vendors a sorted list), kept for
+    every model by modelgraph.materialized so that `migration_between` needs no query."""
+    iri = model_iri(model_id)
+    profile = _profiles(ctx, _Runner(ctx), [iri])[iri.value]
+    if not profile["known"]:
+        raise NotFound(f"no model {model_id!r} in the graph", field="id")
+    return dict(profile, vendors=sorted(profile["vendors"]))
+
+
+def migration_between(ctx: ViewContext, model_id: str, to: str, mine: dict,
+                      theirs: dict) -> ViewResult:
+    """`migration_view(ctx, model_id, to=to)` from the two models' `migration_profile`s:
+    the same document, listing the queries that answer it, without running them."""
+    runner = _Runner(ctx)
+    target = model_iri(to)
+    models = list(dict.fromkeys([model_iri(model_id), target]))  # as _profiles asks
+    for name in ("model_profile", "offers", "benchmark_results"):
+        runner.plan(name, models=models)
+    requested = {"reasons": {(0, "requested"): set()}, "rank": 0}
+    return _migration_result(ctx, model_id, mine, [(target.value, requested, theirs)],
+                             runner.executed)
+
+
+def _migration_result(ctx: ViewContext, model_id: str, mine: dict,
+                      candidates: list[tuple[str, dict, dict]], executed: list) -> ViewResult:
+    """The migration document: each candidate (IRI, why, profile) with its deltas."""
     items = []
-    for candidate, info in ordered:
-        theirs = profiles[candidate]
+    for candidate, info, theirs in candidates:
         items.append({
             "id": short_id(candidate),
             "iri": candidate,
@@ -837,11 +909,12 @@ def migration_view(ctx: ViewContext, model_id: str, to: str | None = None,
             "deltas": _deltas(mine, theirs),
         })
     data = {"model": model_id, "label": mine["label"], "candidates": items}
-    return ViewResult("migration", f"Migration from {model_id}", data, runner.executed)
+    return ViewResult("migration", f"Migration from {model_id}", data, executed)
 
 
 def _profiles(ctx: ViewContext, runner: _Runner, models: list[NamedNode]) -> dict[str, dict]:
     """What a migration compares, for each model, from three queries whatever their number."""
+    models = list(dict.fromkeys(models))  # a migration to the model itself names it twice
     values: dict[str, dict[str, list]] = {m.value: defaultdict(list) for m in models}
     labels: dict[str, dict] = {m.value: {} for m in models}
     runner.start(("model_profile", {"models": models}), ("offers", {"models": models}),
@@ -866,7 +939,9 @@ def _profiles(ctx: ViewContext, runner: _Runner, models: list[NamedNode]) -> dic
             "known": bool(names or mine or ladders[model.value] or benchmarks[model.value]),
             "label": names[0] if names else short_id(model.value),
             "vendors": {short_id(str(v["value"])) for v in _cited_values(ctx, mine["vendor"])},
-            "values": {k: _cited_values(ctx, v) for k, v in mine.items()},
+            # in value order: which rows come first must not decide a delta's basis
+            "values": {k: sorted(_cited_values(ctx, v), key=lambda c: str(c["value"]))
+                       for k, v in mine.items()},
             "labels": labels[model.value],
             "offers": ladders[model.value],
             "benchmarks": benchmarks[model.value],
@@ -885,11 +960,13 @@ def _representative(prop: str, values: list[dict]) -> tuple[Any, bool]:
     numbers = [v for v in values if isinstance(v["value"], (int, float))]
     if not numbers:
         return values[0]["value"], len(values) > 1
+    if len(numbers) == 1:  # the usual case: nothing to agree with
+        return numbers[0]["value"], False
     datatype = XSD.integer.value if all(isinstance(v["value"], int) for v in numbers) \
         else XSD.decimal.value
-    agree = all(values_agree(MG[prop].value if prop in MG.terms else prop,
-                             str(a["value"]), datatype, str(b["value"]), datatype)
-                for a in numbers for b in numbers)
+    iri = MG[prop].value if prop in MG.terms else prop
+    agree = all(values_agree(iri, str(a["value"]), datatype, str(b["value"]), datatype)
+                for i, a in enumerate(numbers) for b in numbers[i + 1:])
     if agree:
         return max(numbers, key=lambda v: _precision(v["value"]))["value"], False
     best = max(numbers, key=lambda v: (len(v["sources"]), -float(v["value"])))

@@ -66,6 +66,9 @@ def serve(tmp_path: Path | None = None, store: EmbeddedStore | None = None, *,
     """A TestClient over the fixture (or `store`, or `quads`), with settings overridden as
     given; with `shared`, the app serves that server, loaded with the data."""
     settings.setdefault("workers", 1)
+    # views computed per request here; test_materialized_views.py serves them materialised
+    # (and checks both give the same documents) without a background fill in every app
+    settings.setdefault("materialize_views", False)
     settings.setdefault("data_dir", (tmp_path or Path("/nonexistent")) / "data")
     quads = catalogue_quads() if quads is None else quads
     if shared is None:

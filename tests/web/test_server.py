@@ -28,11 +28,19 @@ def free_port() -> int:
 
 
 def children(pid: int) -> set[int]:
+    """The server's query workers (not the process that materialises views)."""
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").iterdir():
         text = (task / "children").read_text().split()
-        found.update(int(p) for p in text)
+        found.update(int(p) for p in text if _is_worker(int(p)))
     return found
+
+
+def _is_worker(pid: int) -> bool:
+    try:
+        return b"modelgraph.execution.worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 def cpu_seconds(pid: int) -> float:

@@ -162,8 +162,14 @@ def replace_graphs_update(drop: Iterable[ox.NamedNode], quads: Iterable[ox.Quad]
     return " ;\n".join(operations)
 
 
+# FROM as a word, not a variable (?from): a query without it has no dataset clause.
+_FROM_WORD = re.compile(r"(?<![?$\w])from\b", re.IGNORECASE)
+
+
 def has_dataset_clause(sparql: str) -> bool:
     """True when the query names its own dataset (FROM or FROM NAMED, outside strings,
     IRIs and comments)."""
+    if "from" not in sparql.lower() or _FROM_WORD.search(sparql) is None:
+        return False  # most queries: no need to tokenise
     return any(match.lastgroup == "word" and match.group().upper() == "FROM"
                for match in _TOKENS.finditer(sparql))

@@ -20,14 +20,16 @@ from starlette.concurrency import run_in_threadpool
 from ..errors import InputError, ModelgraphError
 from ..execution import GRAPH, InfoJob, QueryExecutor
 from ..execution.remote import RemoteExecutor, executor_for
+from ..materialized import MaterializedViews
 from ..settings import Settings
 from ..store.base import Store
 from . import admin, errors, gsp, ui, validation, views
-from .context import QueryUI, Service, service
 from .cache import ResponseCache, generation_reader
+from .context import QueryUI, Service, service
+from .materialized_route import MaterializedRoute
 from .middleware import AccessLog, BodyLimit
-from .query_route import QueryRoute
 from .negotiation import HTML_PAGE, negotiate, offers
+from .query_route import QueryRoute
 from .service_description import describe, serialize
 from .sparql import UpdateRequest, answer_query, parse_request
 from .writes import apply_update
@@ -121,6 +123,9 @@ async def _describe_service(request: Request) -> Response:
     )
 
 
+_NOT_STORED = {"Cache-Control": "no-store"}
+
+
 @router.get("/health", summary="Is the store reachable? Which generation, how big?")
 async def health(request: Request) -> Response:
     svc = service(request)
@@ -128,7 +133,8 @@ async def health(request: Request) -> Response:
     try:
         output = await run_in_threadpool(svc.executor.run, InfoJob(), timeout_s=limit)
     except ModelgraphError as exc:
-        return JSONResponse({"status": "unavailable", **exc.to_dict()}, status_code=503)
+        return JSONResponse({"status": "unavailable", **exc.to_dict()}, status_code=503,
+                            headers=_NOT_STORED)
     info = output.info
     return JSONResponse(
         {
@@ -138,7 +144,10 @@ async def health(request: Request) -> Response:
             "triples": info["quads"],
             "query_workers": svc.executor.workers,
             "queries_stopped_by_time_limit": svc.executor.timeouts,
-        }
+            "materialized_views": (svc.materialized.status() if svc.materialized is not None
+                                   else {"state": "off"}),
+        },
+        headers=_NOT_STORED,  # it changes within a generation (time limits, materialising)
     )
 
 
@@ -153,12 +162,21 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings()
     executor = executor_for(settings, store)
 
+    materialized = (MaterializedViews(executor.data_dir, settings.stale_after_days,
+                                      settings.log_format)
+                    if settings.materialize_views and isinstance(executor, QueryExecutor)
+                    else None)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await run_in_threadpool(executor.start)
+        if materialized is not None:
+            materialized.start()
         try:
             yield
         finally:
+            if materialized is not None:
+                materialized.close()
             await run_in_threadpool(executor.close)
 
     app = FastAPI(
@@ -166,7 +184,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         summary="An open knowledge graph of facts about AI models, served over SPARQL.",
         lifespan=lifespan,
     )
-    app.state.service = Service(settings, executor)
+    app.state.service = Service(settings, executor, materialized=materialized)
     errors.install(app)
     app.include_router(router)
     app.include_router(gsp.router)
@@ -175,6 +193,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(validation.router)
     app.include_router(admin.router)
     app.add_middleware(QueryRoute, service=app.state.service)  # innermost: queries skip routing
+    app.add_middleware(MaterializedRoute, service=app.state.service)  # so do stored views
     if settings.response_cache_bytes:  # CORS and logs apply to cached answers too
         app.add_middleware(ResponseCache, generation=generation_reader(executor.data_dir),
                            max_bytes=settings.response_cache_bytes)

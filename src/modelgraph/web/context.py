@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from fastapi import Request, Response
 
 from ..execution import QueryExecutor
+from ..materialized import MaterializedViews
 from ..settings import Settings
 from ..store.base import Store
 from .errors import Forbidden
@@ -25,6 +26,8 @@ class Service:
     # A human query page for browsers at the endpoint URL (GET /sparql, Accept: text/html).
     # Whoever builds the UI sets it with `modelgraph.web.app.set_query_ui(app, handler)`.
     query_ui: QueryUI | None = None
+    # Per-model view documents of the live generation (embedded store only), else None.
+    materialized: MaterializedViews | None = None
 
     def store_for_writes(self) -> Store:
         """Where writes go: the embedded store's live generation (opened now) or the

@@ -119,20 +119,53 @@ async def _run_view(request: Request, call: ViewCall):
     return await run_in_threadpool(call, _context(request))
 
 
+def materialized_answer(svc, call: ViewCall) -> bytes | views.ViewResult | None:
+    """The view's answer from the live generation's materialised documents (JSON bytes,
+    or a ViewResult made from them), else None: compute it."""
+    documents = svc.materialized
+    if documents is None:
+        return None
+    kwargs = call.kwargs
+    if call.function == "migration_view" and kwargs.get("to") is not None:
+        mine = documents.document("migration_profile", kwargs["model_id"])
+        theirs = mine and documents.document("migration_profile", kwargs["to"])
+        if not theirs:
+            return None
+        # no query runs: citations here are of no source, so no source table is needed
+        ctx = views.ViewContext(None, stale_after_days=svc.settings.stale_after_days)
+        return views.migration_between(ctx, kwargs["model_id"], kwargs["to"],
+                                       json.loads(mine), json.loads(theirs))
+    if set(kwargs) != {"model_id"}:
+        return None
+    return documents.document(call.function, kwargs["model_id"])
+
+
 async def _answer(request: Request, fmt: str | None, build: ViewCall, jsonld=None) -> Response:
-    """Negotiate first (a 406 costs no query), then run the view."""
+    """Negotiate first (a 406 costs no query), then run the view (or read it, materialised)."""
     choice = negotiate(request.headers.get("accept"), VIEW_FORMATS, fmt)
     if choice.format is VIEW_JSONLD and jsonld is not None:
         document = await _run_view(request, jsonld)
         return JSONResponse(document, media_type="application/ld+json")
-    result = await _run_view(request, build)
+    stored = materialized_answer(service(request), build)
+    if isinstance(stored, bytes):
+        if choice.format is VIEW_JSON:
+            return Response(stored, media_type="application/json", headers=_MATERIALIZED)
+        stored = views.ViewResult(**json.loads(stored))
+    result = stored if stored is not None else await _run_view(request, build)
     if choice.format is HTML_PAGE:
         renderer = getattr(request.app.state, "view_html", None) or _plain_html
         return renderer(request, result)
     payload = result.to_dict()
+    headers = _MATERIALIZED if stored is not None else _COMPUTED
     if choice.format is VIEW_JSONLD:
-        return JSONResponse(view_jsonld(payload), media_type="application/ld+json")
-    return JSONResponse(payload)
+        return JSONResponse(view_jsonld(payload), media_type="application/ld+json",
+                            headers=headers)
+    return JSONResponse(payload, headers=headers)
+
+
+# Whether the answer was read from materialised documents or computed for this request.
+MATERIALIZED = _MATERIALIZED = {"X-Modelgraph-View": "materialized"}
+_COMPUTED = {"X-Modelgraph-View": "computed"}
 
 
 def _plain_html(request: Request, result: views.ViewResult) -> Response:

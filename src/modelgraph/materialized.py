@@ -1,0 +1,373 @@
+"""Materialised helper views: every model's view documents, computed once per generation.
+
+The embedded store changes only when a build or an ingest writes a new generation, so a
+per-model view (model, offers, lineage, timeline, and the profile a migration compares) is
+a function of the generation, of the code that computes it and of which sources count as
+stale today. After a generation goes live, one background process per generation (however
+many servers share the data directory; niced) computes those documents for every model,
+with the same view functions a request would run, into an SQLite file beside the store. A
+request then reads its document in tens of microseconds instead of running the view's
+queries; a document not there yet, or any doubt, means the view is computed as before.
+
+Layout::
+
+    DATA_DIR/views/GENERATION/sources.json   each source's newest stated date (what
+                                             staleness is decided from), written first
+    DATA_DIR/views/GENERATION/KEY.sqlite     the documents; KEY digests the code of the
+                                             views, stale_after_days and the stale sources
+    DATA_DIR/views/GENERATION/KEY.lock       held by the process filling KEY.sqlite
+
+A document is only ever read from the file of the live generation whose KEY matches
+today's stale sources and this code, so it is exactly what computing the view would give.
+
+Run as ``python -m modelgraph.materialized DATA_DIR GENERATION STALE_AFTER_DAYS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import zlib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .errors import NotFound
+
+log = logging.getLogger(__name__)
+
+VIEWS_DIR = "views"
+SOURCES_FILE = "sources.json"
+# The per-model views kept, by the name of their function in modelgraph.views.
+DOCUMENTS = ("model_view", "offers_view", "lineage_view", "timeline_view", "migration_profile")
+CANNOT_WRITE = 3  # the fill's exit status when it cannot write beside the store
+_BATCH = 50  # models per transaction: progress is visible and a restart loses little
+_RESPAWN_AFTER_S = 30.0  # a fill that died is not restarted more often than this
+_UNUSED_FOR_S = 2 * 86400  # another KEY's file of the same generation, untouched this long, goes
+
+
+def json_bytes(payload: Any) -> bytes:
+    """JSON as the service writes it (fastapi.responses.JSONResponse's settings)."""
+    return json.dumps(payload, ensure_ascii=False, allow_nan=False, indent=None,
+                      separators=(",", ":")).encode("utf-8")
+
+
+@cache
+def code_digest() -> str:
+    """What the documents depend on besides the data: the view code and its queries."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(digest_size=16)
+    files = [package / name for name in ("views.py", "conflicts.py", "vocab.py", "derive.py",
+                                         "materialized.py")]
+    files += sorted((package / "queries").glob("*.rq"))
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def document_key(newest_dates: dict[str, str | None], today: dt.date,
+                 stale_after_days: int) -> str:
+    """KEY of the documents valid today: the code, and which sources are stale."""
+    from .views import is_stale
+
+    stale = sorted(sid for sid, newest in newest_dates.items()
+                   if is_stale(newest, today, stale_after_days))
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(json_bytes([code_digest(), stale_after_days, stale]))
+    return digest.hexdigest()
+
+
+# -- filling -------------------------------------------------------------------------------
+
+
+def fill(data_dir: Path, generation: str, stale_after_days: int, *,
+         today: dt.date | None = None, parent: int | None = None) -> Path | None:
+    """Compute every model's documents for `generation` (resuming a fill that stopped);
+    the file written, or None when another process is filling it or the generation is
+    gone. Stops early if `parent` (a process id) is no longer this process's parent."""
+    import pyoxigraph as ox
+
+    from . import views
+    from .store.embedded import GENERATIONS, EmbeddedStore
+    from .vocab import ID
+
+    today = today or dt.date.today()
+    store_path = data_dir / GENERATIONS / generation
+    if not store_path.is_dir():
+        return None
+    store = EmbeddedStore(ox.Store.read_only(str(store_path)), data_dir, generation)
+    shared = views.GenerationCache()
+
+    def context(memo: dict) -> views.ViewContext:
+        return views.ViewContext(store, stale_after_days=stale_after_days, today=today,
+                                 generation=generation, shared=shared, memo=memo)
+
+    folder = data_dir / VIEWS_DIR / generation
+    folder.mkdir(parents=True, exist_ok=True)
+    _remove_dead_generations(data_dir)
+    newest = views.source_newest_dates(context({}))
+    _write_atomically(folder / SOURCES_FILE, json_bytes(newest))
+    key = document_key(newest, today, stale_after_days)
+    with open(folder / f"{key}.lock", "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None  # another process fills it
+        _remove_unused_keys(folder, key)
+        path = folder / f"{key}.sqlite"
+        db = sqlite3.connect(path)
+        try:
+            _fill_into(db, store, context, parent, ID + "model/")
+        finally:
+            db.close()
+        return path
+
+
+def _fill_into(db: sqlite3.Connection, store, context, parent: int | None,
+               model_prefix: str) -> None:
+    from . import views
+
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("CREATE TABLE IF NOT EXISTS documents (view TEXT NOT NULL, id TEXT NOT NULL, "
+               "body BLOB NOT NULL, PRIMARY KEY (view, id)) WITHOUT ROWID")
+    db.execute("CREATE TABLE IF NOT EXISTS done (id TEXT PRIMARY KEY) WITHOUT ROWID")
+    db.execute("CREATE TABLE IF NOT EXISTS progress (name TEXT PRIMARY KEY, value)")
+    done = {row[0] for row in db.execute("SELECT id FROM done")}
+    models = sorted({
+        row["model"].value[len(model_prefix):]
+        for row in store.query("SELECT DISTINCT ?model WHERE { GRAPH ?g { ?model a "
+                               "<https://w3id.org/modelgraph/ontology#Model> } }")
+        if row["model"].value.startswith(model_prefix)
+    })
+    todo = [m for m in models if m not in done]
+    started = time.monotonic()
+    with db:
+        db.executemany("INSERT OR REPLACE INTO progress VALUES (?, ?)",
+                       [("models", len(models)), ("complete", 0)])
+    for first in range(0, len(todo), _BATCH):
+        if parent is not None and os.getppid() != parent:
+            return  # the server that asked for it has gone
+        rows = []
+        for model_id in todo[first:first + _BATCH]:
+            memo: dict = {}  # one model's views run some of the same queries
+            for name in DOCUMENTS:
+                try:
+                    document = getattr(views, name)(context(memo), model_id)
+                except NotFound:
+                    continue
+                payload = document.to_dict() if hasattr(document, "to_dict") else document
+                rows.append((name, model_id, zlib.compress(json_bytes(payload), 1)))
+        with db:
+            db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", rows)
+            db.executemany("INSERT OR IGNORE INTO done VALUES (?)",
+                           [(m,) for m in todo[first:first + _BATCH]])
+            db.execute("INSERT OR REPLACE INTO progress VALUES ('done', ?)",
+                       (len(done) + min(first + _BATCH, len(todo)),))
+    with db:
+        db.executemany("INSERT OR REPLACE INTO progress VALUES (?, ?)",
+                       [("done", len(models)), ("complete", 1),
+                        ("seconds", round(time.monotonic() - started, 1))])
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temp = path.with_name(f".{path.name}.{os.getpid()}")
+    temp.write_bytes(data)
+    os.replace(temp, path)
+
+
+def _remove_dead_generations(data_dir: Path) -> None:
+    """Documents of generations the store no longer has."""
+    from .store.embedded import GENERATIONS
+
+    for folder in (data_dir / VIEWS_DIR).iterdir():
+        if not (data_dir / GENERATIONS / folder.name).is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_unused_keys(folder: Path, key: str) -> None:
+    """Files of other KEYs (yesterday's stale set, older code) nobody has used lately."""
+    for path in folder.glob("*.sqlite*"):
+        if path.name.split(".", 1)[0] == key:
+            continue
+        try:
+            if time.time() - path.stat().st_atime > _UNUSED_FOR_S:
+                path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+class MaterializedViews:
+    """The documents of the live generation, for a server: `document(view, model_id)` is
+    the JSON bytes or None (compute it). Starts the fill of a generation that lacks one."""
+
+    def __init__(self, data_dir: Path, stale_after_days: int, log_format: str = "text") -> None:
+        from .web.cache import generation_reader  # re-reads CURRENT only when it changes
+
+        self.data_dir = Path(data_dir)
+        self.stale_after_days = stale_after_days
+        self.log_format = log_format  # the fill logs to our stderr, as we do
+        self._generation = generation_reader(self.data_dir)
+        self._lock = threading.Lock()
+        self._opened: tuple | None = None  # (generation, today) -> (key, connection|None)
+        self._reader: tuple[str, sqlite3.Connection | None] | None = None
+        self._filler: subprocess.Popen | None = None
+        self._filling: tuple | None = None
+        self._spawned_at = 0.0
+        self._completed: tuple | None = None  # the (generation, today) seen complete
+        self._cannot: str | None = None  # a generation whose documents cannot be written
+        self._closed = False
+
+    def start(self) -> None:
+        """Begin filling the live generation's documents now (rather than at a first miss)."""
+        self._current()
+
+    def document(self, view: str, model_id: str) -> bytes | None:
+        if view not in DOCUMENTS:
+            return None
+        reader = self._current()
+        if reader is None:
+            return None
+        try:
+            row = reader.execute("SELECT body FROM documents WHERE view = ? AND id = ?",
+                                 (view, model_id)).fetchone()
+        except sqlite3.Error:
+            return None
+        return zlib.decompress(row[0]) if row else None
+
+    def status(self) -> dict:
+        """For /health: how far the live generation's documents are."""
+        reader = self._current()
+        if reader is None:
+            return {"state": "waiting" if not self._closed else "off"}
+        try:
+            progress = dict(reader.execute("SELECT name, value FROM progress").fetchall())
+        except sqlite3.Error:
+            return {"state": "waiting"}
+        state = "complete" if progress.get("complete") else "filling"
+        out = {"state": state, "models": progress.get("models"), "done": progress.get("done")}
+        if state == "complete":
+            out["seconds"] = progress.get("seconds")
+        return out
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            if self._filler is not None and self._filler.poll() is None:
+                self._filler.terminate()
+                try:
+                    self._filler.wait(5)
+                except subprocess.TimeoutExpired:
+                    self._filler.kill()
+            if self._reader is not None and self._reader[1] is not None:
+                self._reader[1].close()
+            self._reader = None
+
+    def _current(self) -> sqlite3.Connection | None:
+        """The connection to today's documents of the live generation (None: not there)."""
+        generation = self._generation()
+        if generation is None or self._closed:
+            return None
+        today = dt.date.today()
+        with self._lock:
+            if self._opened != (generation, today):
+                self._open(generation, today)
+            _, connection = self._reader or (None, None)
+            if self._opened is None or self._completed != self._opened:
+                if connection is not None and self._complete(connection):
+                    self._completed = self._opened
+                else:
+                    self._ensure_filling(generation)
+            return connection
+
+    def _open(self, generation: str, today: dt.date) -> None:
+        if self._reader is not None and self._reader[1] is not None:
+            self._reader[1].close()
+        self._reader, self._opened = None, None
+        folder = self.data_dir / VIEWS_DIR / generation
+        try:
+            newest = json.loads((folder / SOURCES_FILE).read_bytes())
+        except (FileNotFoundError, ValueError):
+            return  # the fill writes it first
+        key = document_key(newest, today, self.stale_after_days)
+        path = folder / f"{key}.sqlite"
+        if not path.exists():
+            self._reader = (key, None)
+            return
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+                                     check_same_thread=False)
+        self._reader, self._opened = (key, connection), (generation, today)
+
+    @staticmethod
+    def _complete(connection: sqlite3.Connection) -> bool:
+        try:
+            row = connection.execute(
+                "SELECT value FROM progress WHERE name = 'complete'").fetchone()
+        except sqlite3.Error:
+            return False
+        return bool(row and row[0])
+
+    def _ensure_filling(self, generation: str) -> None:
+        """Start `python -m modelgraph.materialized` for the generation, unless one this
+        server started still runs or died moments ago (a lock keeps it to one per data dir)."""
+        running = self._filler is not None and self._filler.poll() is None
+        if (running and self._filling == generation) or self._cannot == generation:
+            return
+        if self._filler is not None and self._filler.returncode == CANNOT_WRITE \
+                and self._filling == generation:
+            self._cannot = generation  # e.g. a read-only data directory: views are computed
+            log.warning("views of generation %s cannot be materialised (see above); they "
+                        "are computed per request", generation)
+            return
+        if not running and self._filling == generation \
+                and time.monotonic() - self._spawned_at < _RESPAWN_AFTER_S:
+            return
+        if running:  # still filling a generation that is no longer live
+            self._filler.terminate()
+        self._filler = subprocess.Popen(
+            [sys.executable, "-m", "modelgraph.materialized", str(self.data_dir), generation,
+             str(self.stale_after_days), str(os.getpid()), self.log_format],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        )
+        self._filling, self._spawned_at = generation, time.monotonic()
+        self._opened = None  # look for the file again at the next request
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) not in (3, 4, 5):
+        print("usage: python -m modelgraph.materialized DATA_DIR GENERATION "
+              "STALE_AFTER_DAYS [PARENT_PID [json|text]]", file=sys.stderr)
+        return 2
+    from .settings import Settings
+    from .web.serve import configure_logging
+
+    configure_logging(Settings(log_format=argv[4] if len(argv) == 5 else "text",
+                               log_level="info"))
+    os.nice(10)  # requests come first
+    parent = int(argv[3]) if len(argv) >= 4 else None
+    started = time.monotonic()
+    try:
+        path = fill(Path(argv[0]), argv[1], int(argv[2]), parent=parent)
+    except (OSError, sqlite3.OperationalError) as exc:  # read-only or full disk
+        log.error("cannot materialise the views of generation %s: %s", argv[1], exc)
+        return CANNOT_WRITE
+    if path is not None:
+        log.info("materialised the views of generation %s in %.1f s", argv[1],
+                 time.monotonic() - started)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

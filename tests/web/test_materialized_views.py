@@ -1,0 +1,154 @@
+"""Per-model views are materialised for the live generation in the background: once /health
+says they are complete, a view is read, not computed, and it is exactly the document
+computing it gives; a write makes the previous generation's documents unreachable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+
+from modelgraph import views
+from modelgraph.materialized import MaterializedViews, fill
+from modelgraph.store import EmbeddedStore
+
+from .conftest import MG, PREFIXES, SRC, catalogue_quads, serve
+
+TOKEN = "an-admin-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+PER_MODEL = {"": "model_view", "/offers": "offers_view", "/lineage": "lineage_view",
+             "/timeline": "timeline_view"}
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+FRESH = {"Cache-Control": "no-cache"}  # past the response cache, to the view itself
+
+
+def wait_until_materialized(client, timeout_s: float = 60.0) -> dict:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        state = client.get("/health").json()["materialized_views"]
+        if state["state"] == "complete" or time.monotonic() > deadline:
+            return state
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    with serve(tmp_path_factory.mktemp("materialized"), materialize_views=True,
+               admin_token=TOKEN, stale_after_days=30) as client:
+        yield client
+
+
+def model_ids(client) -> list[str]:
+    return [m["id"] for m in client.get("/models", params={"limit": 1000}).json()["data"]["items"]]
+
+
+def computed(function: str, *args, **kwargs) -> dict:
+    """The view computed here, over the same data, as a request without documents would."""
+    ctx = views.ViewContext(EmbeddedStore.memory(catalogue_quads()), stale_after_days=30)
+    return getattr(views, function)(ctx, *args, **kwargs).to_dict()
+
+
+def test_health_reports_the_documents_complete(client):
+    state = wait_until_materialized(client)
+    assert state["state"] == "complete"
+    assert state["models"] == state["done"] == len(model_ids(client)) == 2
+
+
+def test_every_per_model_view_is_read_and_equals_the_computed_document(client):
+    wait_until_materialized(client)
+    for model in model_ids(client):
+        for suffix, function in PER_MODEL.items():
+            response = client.get(f"/models/{model}{suffix}", headers=FRESH)
+            assert response.status_code == 200, response.text
+            assert response.headers["x-modelgraph-view"] == "materialized"
+            assert response.json() == computed(function, model), (model, function)
+
+
+def test_a_migration_to_a_model_is_composed_from_both_profiles(client):
+    wait_until_materialized(client)
+    models = model_ids(client)
+    for first in models:
+        for second in models:
+            response = client.get(f"/models/{first}/migration", params={"to": second},
+                                  headers=FRESH)
+            assert response.headers["x-modelgraph-view"] == "materialized"
+            assert response.json() == computed("migration_view", first, to=second)
+    # the candidate search still runs its queries
+    response = client.get(f"/models/{models[0]}/migration", headers=FRESH)
+    assert response.headers["x-modelgraph-view"] == "computed"
+
+
+def test_html_and_view_jsonld_come_from_the_document_too(client):
+    wait_until_materialized(client)
+    page = client.get("/models/zephyr/lineage", headers={"Accept": "text/html", **FRESH})
+    assert page.status_code == 200 and "Zephyr" in page.text
+    linked = client.get("/models/zephyr/timeline", params={"format": "jsonld"}, headers=FRESH)
+    assert linked.status_code == 200
+    assert linked.headers["x-modelgraph-view"] == "materialized"
+
+
+def test_an_unknown_model_is_still_not_found(client):
+    wait_until_materialized(client)
+    response = client.get("/models/no-such-model/lineage", headers=FRESH)
+    assert response.status_code == 404
+    assert client.get("/models/no-such-model/migration", params={"to": "zephyr"},
+                      headers=FRESH).status_code == 404
+
+
+def test_after_a_write_no_document_of_the_previous_generation_is_served(client):
+    wait_until_materialized(client)
+    before = client.get("/models/zephyr", headers=FRESH).json()["data"]["label"]
+    update = PREFIXES + ('INSERT DATA { GRAPH src:alpha { mgid:model\\/zephyr '
+                         'rdfs:label "Zephyr Prime" } }')
+    update = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" + update
+    assert client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 200
+    labels = lambda body: {v["value"] for f in body["data"]["facts"] if f["name"] == "label"
+                           for v in f["values"]}
+    # at once (documents of the new generation or none yet) and once they are complete
+    assert labels(client.get("/models/zephyr", headers=FRESH).json()) == {before, "Zephyr Prime"}
+    assert wait_until_materialized(client)["state"] == "complete"
+    response = client.get("/models/zephyr", headers=FRESH)
+    assert response.headers["x-modelgraph-view"] == "materialized"
+    assert labels(response.json()) == {before, "Zephyr Prime"}
+
+
+def test_documents_are_only_read_for_the_stale_sources_they_were_computed_with(tmp_path):
+    """A source that turns stale changes citations: another threshold (or another day)
+    that makes a different set of sources stale does not read these documents."""
+    import pyoxigraph as ox
+
+    from modelgraph.store.embedded import write_generation
+
+    alpha = ox.NamedNode(SRC + "alpha")
+    dated = ox.Quad(alpha, ox.NamedNode(MG + "researchedOn"),
+                    ox.Literal("2020-01-01", datatype=ox.NamedNode(XSD_DATE)), alpha)
+    data_dir: Path = tmp_path / "data"
+    generation = write_generation(data_dir, [*catalogue_quads(), dated])
+    long_ago = dt.date(2020, 1, 2)  # alpha is a day old: fresh (the others are undated)
+    assert fill(data_dir, generation, 30, today=long_ago) is not None
+    kept = MaterializedViews(data_dir, 30)
+    try:
+        # today alpha is years old: stale, so citations differ
+        assert kept.document("model_view", "zephyr") is None
+    finally:
+        kept.close()
+    assert fill(data_dir, generation, 30) is not None  # today's documents
+    reader = MaterializedViews(data_dir, 30)
+    try:
+        assert reader.document("model_view", "zephyr") is not None
+        assert reader.document("model_view", "no-such-model") is None
+    finally:
+        reader.close()
+
+
+def test_a_data_directory_where_documents_cannot_be_written_is_reported(tmp_path, capsys):
+    from modelgraph.materialized import CANNOT_WRITE, main
+    from modelgraph.store.embedded import write_generation
+
+    data_dir = tmp_path / "data"
+    generation = write_generation(data_dir, catalogue_quads())
+    (data_dir / "views").write_text("not a folder")  # as a read-only mount would refuse
+    assert main([str(data_dir), generation, "30"]) == CANNOT_WRITE
+    assert "cannot materialise the views" in capsys.readouterr().err
