@@ -109,6 +109,7 @@ class HttpQuery:
         self.timeout = httpx.Timeout(cap_s, connect=5.0)
         self._counted = False
         self.bytes: int | None = None
+        self.answered: str | None = None  # modelgraph's X-Modelgraph-View, when it sends one
 
     def __call__(self) -> int | None:
         reply = self.client.get(self.url, params=self.params, headers=self.headers,
@@ -120,6 +121,7 @@ class HttpQuery:
             return None
         self._counted = True  # parse once (outside the repetitions that matter)
         self.bytes = len(body)
+        self.answered = reply.headers.get("x-modelgraph-view")
         return count_rows(self.kind, body)
 
 

@@ -156,6 +156,7 @@ class Engine:
         self.load_s: float | None = None  # preparing the store (before the server starts)
         self.load_rss = 0
         self.startup_s: float | None = None  # spawn -> first answered query
+        self.environment: dict[str, str] = {}  # set for the server process on top of ours
 
     @property
     def base(self) -> str:
@@ -180,7 +181,8 @@ class Engine:
         out = open(self.log, "a")
         started = time.perf_counter()
         self.proc = subprocess.Popen(self.command(), stdout=out, stderr=subprocess.STDOUT,
-                                     start_new_session=True, cwd=self.work)
+                                     start_new_session=True, cwd=self.work,
+                                     env={**os.environ, **self.environment})
         out.close()
         _RUNNING.add(self)
         self.sampler = RssSampler(self.proc.pid)
@@ -248,6 +250,22 @@ class ModelgraphEngine(Engine):
                str(self.data_dir)]
         self.load_s, self.load_rss = run_measured(cmd, self.work / "modelgraph-load.log",
                                                   load_timeout)
+
+    def wait_materialized(self, timeout_s: float) -> dict:
+        """Wait until the server's background process has materialised every model's view
+        documents (/health says so); what /health last said, and how long it took."""
+        started = time.perf_counter()
+        state: dict = {}
+        with httpx.Client(timeout=5.0) as client:
+            while time.perf_counter() - started < timeout_s:
+                try:
+                    state = client.get(self.base + "/health").json().get("materialized_views", {})
+                except (httpx.HTTPError, ValueError):
+                    state = {"state": "unknown"}
+                if state.get("state") in ("complete", "off"):
+                    break
+                time.sleep(1.0)
+        return {**state, "waited_s": round(time.perf_counter() - started, 1)}
 
     def store_path(self) -> Path:
         name = (self.data_dir / "CURRENT").read_text().strip()
