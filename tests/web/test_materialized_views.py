@@ -152,3 +152,17 @@ def test_a_data_directory_where_documents_cannot_be_written_is_reported(tmp_path
     (data_dir / "views").write_text("not a folder")  # as a read-only mount would refuse
     assert main([str(data_dir), generation, "30"]) == CANNOT_WRITE
     assert "cannot materialise the views" in capsys.readouterr().err
+
+
+def test_a_new_version_removes_the_documents_an_older_one_wrote(tmp_path):
+    from modelgraph.store.embedded import write_generation
+
+    data_dir = tmp_path / "data"
+    generation = write_generation(data_dir, catalogue_quads())
+    folder = data_dir / "views" / generation
+    folder.mkdir(parents=True)
+    older = folder / "0123456789abcdef-0123456789abcdef.sqlite"
+    older.write_bytes(b"documents of another version of the code")
+    written = fill(data_dir, generation, 30)
+    assert written is not None and written.exists()
+    assert not older.exists()
