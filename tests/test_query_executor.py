@@ -165,3 +165,25 @@ def test_an_answer_larger_than_one_socket_read_arrives_whole_on_the_event_loop(e
     looped = _run(executor.run_async(pairs)).body
     assert len(looped) > 1024 * 1024  # far more than the first read of 256 KiB
     assert looped == threaded
+
+
+def test_a_worker_that_ran_a_long_job_is_replaced_by_a_fresh_one(monkeypatch):
+    """A worker's heap slows its later queries after a long job (execution.pool): it is
+    retired and a fresh, ready process takes its place; answers are unaffected."""
+    from modelgraph.execution import pool as pool_module
+
+    with QueryExecutor.for_store(_store(300), workers=2, timeout_s=10.0) as executor:
+        before = set(executor.worker_pids())
+        monkeypatch.setattr(pool_module, "RETIRE_AFTER_S", 0.0)  # every job counts as long
+        assert _count(executor.run(COUNT)) == "300"
+        assert _count(_run(executor.run_async(COUNT))) == "300"
+        monkeypatch.setattr(pool_module, "RETIRE_AFTER_S", 3600.0)
+        deadline = time.monotonic() + 10
+        while len(executor.worker_pids()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)  # the replacements start in the background
+        after = set(executor.worker_pids())
+        assert executor.retired == 2
+        assert len(after) == 2 and len(after & before) <= 1
+        assert after != before
+        for _ in range(4):  # every worker, old or new, answers
+            assert _count(executor.run(COUNT)) == "300"

@@ -144,6 +144,8 @@ async def health(request: Request) -> Response:
             "triples": info["quads"],
             "query_workers": svc.executor.workers,
             "queries_stopped_by_time_limit": svc.executor.timeouts,
+            # workers replaced by fresh ones after a long job (execution.pool.RETIRE_AFTER_S)
+            "query_workers_renewed": getattr(svc.executor, "retired", 0),
             "materialized_views": (svc.materialized.status() if svc.materialized is not None
                                    else {"state": "off"}),
         },
