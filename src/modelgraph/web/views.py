@@ -149,14 +149,14 @@ async def _answer(request: Request, fmt: str | None, build: ViewCall, jsonld=Non
     stored = materialized_answer(service(request), build)
     if isinstance(stored, bytes):
         if choice.format is VIEW_JSON:
-            return Response(stored, media_type="application/json", headers=_MATERIALIZED)
+            return Response(stored, media_type="application/json", headers=MATERIALIZED)
         stored = views.ViewResult(**json.loads(stored))
     result = stored if stored is not None else await _run_view(request, build)
     if choice.format is HTML_PAGE:
         renderer = getattr(request.app.state, "view_html", None) or _plain_html
         return renderer(request, result)
     payload = result.to_dict()
-    headers = _MATERIALIZED if stored is not None else _COMPUTED
+    headers = MATERIALIZED if stored is not None else _COMPUTED
     if choice.format is VIEW_JSONLD:
         return JSONResponse(view_jsonld(payload), media_type="application/ld+json",
                             headers=headers)
@@ -164,7 +164,7 @@ async def _answer(request: Request, fmt: str | None, build: ViewCall, jsonld=Non
 
 
 # Whether the answer was read from materialised documents or computed for this request.
-MATERIALIZED = _MATERIALIZED = {"X-Modelgraph-View": "materialized"}
+MATERIALIZED = {"X-Modelgraph-View": "materialized"}
 _COMPUTED = {"X-Modelgraph-View": "computed"}
 
 
