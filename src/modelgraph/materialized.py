@@ -163,6 +163,7 @@ def fill(data_dir: Path, generation: str, stale_after_days: int, *,
 def _fill_into(db: sqlite3.Connection, store, context, parent: int | None,
                model_prefix: str) -> None:
     from . import views
+    from .vocab import MG
 
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("CREATE TABLE IF NOT EXISTS documents (view TEXT NOT NULL, id TEXT NOT NULL, "
@@ -172,8 +173,8 @@ def _fill_into(db: sqlite3.Connection, store, context, parent: int | None,
     done = {row[0] for row in db.execute("SELECT id FROM done")}
     models = sorted({
         row["model"].value[len(model_prefix):]
-        for row in store.query("SELECT DISTINCT ?model WHERE { GRAPH ?g { ?model a "
-                               "<https://w3id.org/modelgraph/ontology#Model> } }")
+        for row in store.query(f"SELECT DISTINCT ?model WHERE {{ GRAPH ?g {{ ?model a "
+                               f"<{MG.Model.value}> }} }}")
         if row["model"].value.startswith(model_prefix)
     })
     todo = [m for m in models if m not in done]
