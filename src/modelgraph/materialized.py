@@ -253,10 +253,11 @@ class MaterializedViews:
         self.log_format = log_format  # the fill logs to our stderr, as we do
         self._generation = generation_reader(self.data_dir)
         self._lock = threading.Lock()
-        self._opened: tuple | None = None  # (generation, today) -> (key, connection|None)
-        self._reader: tuple[str, sqlite3.Connection | None] | None = None
+        self._opened: tuple | None = None  # the (generation, today) looked for, and when
+        self._looked_at = 0.0
+        self._connection: sqlite3.Connection | None = None  # to its file, once there
         self._filler: subprocess.Popen | None = None
-        self._filling: tuple | None = None
+        self._filling: str | None = None  # the generation the filler was started for
         self._spawned_at = 0.0
         self._completed: tuple | None = None  # the (generation, today) seen complete
         self._cannot: str | None = None  # a generation whose documents cannot be written
@@ -303,9 +304,9 @@ class MaterializedViews:
                     self._filler.wait(5)
                 except subprocess.TimeoutExpired:
                     self._filler.kill()
-            if self._reader is not None and self._reader[1] is not None:
-                self._reader[1].close()
-            self._reader = None
+            if self._connection is not None:
+                self._connection.close()
+            self._connection = None
 
     def _current(self) -> sqlite3.Connection | None:
         """The connection to today's documents of the live generation (None: not there)."""
@@ -314,10 +315,11 @@ class MaterializedViews:
             return None
         today = dt.date.today()
         with self._lock:
-            if self._opened != (generation, today):
-                self._open(generation, today)
-            _, connection = self._reader or (None, None)
-            if self._opened is None or self._completed != self._opened:
+            if self._opened != (generation, today) or (
+                    self._connection is None and time.monotonic() - self._looked_at > 1.0):
+                self._open(generation, today)  # a file not there yet: looked for each second
+            connection = self._connection
+            if self._completed != self._opened:
                 if connection is not None and self._complete(connection):
                     self._completed = self._opened
                 else:
@@ -325,22 +327,19 @@ class MaterializedViews:
             return connection
 
     def _open(self, generation: str, today: dt.date) -> None:
-        if self._reader is not None and self._reader[1] is not None:
-            self._reader[1].close()
-        self._reader, self._opened = None, None
+        if self._connection is not None:
+            self._connection.close()
+        self._connection = None
+        self._opened, self._looked_at = (generation, today), time.monotonic()
         folder = self.data_dir / VIEWS_DIR / generation
         try:
             newest = json.loads((folder / SOURCES_FILE).read_bytes())
         except (FileNotFoundError, ValueError):
             return  # the fill writes it first
-        key = document_key(newest, today, self.stale_after_days)
-        path = folder / f"{key}.sqlite"
-        if not path.exists():
-            self._reader = (key, None)
-            return
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
-                                     check_same_thread=False)
-        self._reader, self._opened = (key, connection), (generation, today)
+        path = folder / f"{document_key(newest, today, self.stale_after_days)}.sqlite"
+        if path.exists():
+            self._connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+                                               check_same_thread=False)
 
     @staticmethod
     def _complete(connection: sqlite3.Connection) -> bool:
@@ -374,7 +373,6 @@ class MaterializedViews:
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
         )
         self._filling, self._spawned_at = generation, time.monotonic()
-        self._opened = None  # look for the file again at the next request
 
 
 def main(argv: list[str]) -> int:

@@ -166,25 +166,22 @@ class _Runner:
             if limit is None and offset is None else None
         text = started[0] if started else canned.bind(params, limit=limit, offset=offset,
                                                       inline=True)
-        self.executed.append({
-            "name": name,
-            "title": canned.title,
-            "description": canned.description,
-            "parameters": {k: _param_repr(v) for k, v in params.items() if v is not None},
-            "sparql": text,
-        })
+        self._record(canned, params, text)
         return started[1].result() if started else self._fetch(text)
 
     def plan(self, name: str, **params) -> None:
         """List a query as `rows` would, without running it: its answer is already known
         (materialised from the same query on the same generation)."""
         canned = queries.get(name)
+        self._record(canned, params, canned.bind(params, inline=True))
+
+    def _record(self, canned, params: dict, text: str) -> None:
         self.executed.append({
-            "name": name,
+            "name": canned.name,
             "title": canned.title,
             "description": canned.description,
             "parameters": {k: _param_repr(v) for k, v in params.items() if v is not None},
-            "sparql": canned.bind(params, inline=True),
+            "sparql": text,
         })
 
     def _fetch(self, text: str) -> list[dict]:
