@@ -50,6 +50,14 @@ class Settings(BaseSettings):
         description="Wall-clock limit per query in seconds; the worker running an "
         "overrunning query is killed and the client gets 503.",
     )
+    inline_query_max_ms: float = Field(
+        25.0,
+        ge=0,
+        description="A query that a worker answered within this many milliseconds runs in "
+        "the server process the next time it is asked on the same store generation, "
+        "skipping the worker hop (~0.5–1 ms). Its cost is then known, so the time limit "
+        "still holds (capped at a tenth of it). 0: every query runs in a worker.",
+    )
     max_response_bytes: int = Field(
         64 * 2**20,
         gt=0,

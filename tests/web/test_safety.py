@@ -13,6 +13,7 @@ import pytest
 
 from modelgraph.store import EmbeddedStore
 from modelgraph.web.app import executor_of
+from modelgraph.web.query_route import RecentConnections
 
 from .conftest import PREFIXES, is_remote, serve
 
@@ -193,3 +194,17 @@ def test_a_worker_that_dies_during_a_query_gives_a_json_500_and_is_replaced():
         assert response.status_code == 500
         assert response.json()["error"] == "WorkerFailed"
         assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+def test_queries_from_several_connections_at_once_are_not_a_lone_client():
+    now = [100.0]
+    connections = RecentConnections(0.05, clock=lambda: now[0])
+    a, b = ("10.0.0.1", 40001), ("10.0.0.1", 40002)
+    assert connections.alone(a)
+    now[0] += 0.01
+    assert connections.alone(a)  # the same connection again
+    assert not connections.alone(b)  # a second one within the window
+    now[0] += 0.01
+    assert not connections.alone(a)
+    now[0] += 0.2  # both quiet for longer than the window
+    assert connections.alone(b)

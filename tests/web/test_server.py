@@ -129,6 +129,19 @@ def test_the_server_picks_up_a_new_generation_without_restarting(server):
     assert httpx.get(base + "/health", timeout=10).json()["generation"] == generation
 
 
+def test_a_lone_client_repeating_a_cheap_query_is_answered_in_the_server_alike(server):
+    base, _, _, _ = server
+    query = PREFIXES + "SELECT ?m ?w WHERE { ?m mg:contextWindow ?w } ORDER BY ?m ?w"
+    with httpx.Client(base_url=base, timeout=10, headers={"Cache-Control": "no-cache"}) as client:
+        bodies = [client.get("/sparql", params={"query": query}).content for _ in range(4)]
+        health = client.get("/health").json()
+    assert len(set(bodies)) == 1
+    rows = ox.parse_query_results(bodies[0], format=ox.QueryResultsFormat.JSON)
+    assert len(list(rows)) > 1
+    assert health["queries_answered_by_workers"] == 1  # the first: measured there
+    assert health["queries_answered_inline"] == 3
+
+
 SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
         "?m ?n1 ?o . ?p ?q ?r }")  # minutes on the fixture: far past the 10 s time limit
 

@@ -27,6 +27,11 @@ them:
 Cost: a job is one pickle over a Unix socket each way (channel.py); the web layer awaits the
 answer on its event loop (`QueryExecutor.run_async`), so no thread is involved.
 `python -m modelgraph.execution.overhead` measures it against an in-process call.
+
+The one exception to 2 and 3 is the fast lane (inline.py): a query that a worker has already
+answered within `inline_query_max_ms` on the live generation, asked again by a lone client
+while no job is with a worker, is evaluated in the server on its own read-only store. Its
+cost on that data is then known, so there is nothing for the time limit to stop.
 """
 
 from .jobs import (

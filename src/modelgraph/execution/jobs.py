@@ -35,6 +35,7 @@ class QueryJob:
     named_graphs: tuple[str, ...] | None = None
     use_query_dataset: bool = False
     base_iri: str | None = None
+    calls_out: bool = False  # has SERVICE (allowed by the settings): its cost is not ours
 
 
 @dataclass(frozen=True, slots=True)

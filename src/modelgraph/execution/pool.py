@@ -31,6 +31,7 @@ from typing import Self
 from ..errors import ModelgraphError, StoreError
 from ..store.embedded import EmbeddedStore, write_generation
 from . import channel
+from .inline import InlineLane
 from .jobs import Output, QueryTimeout, WorkerFailed, WorkersBusy, error_from_worker
 
 log = logging.getLogger("modelgraph.execution")
@@ -99,6 +100,7 @@ class QueryExecutor:
         max_response_bytes: int = 64 * 2**20,
         startup_timeout_s: float = 30.0,
         owned_dir: bool = False,
+        inline_max_s: float = 0.0,
     ) -> None:
         if workers < 1:
             raise ValueError("an executor needs at least one worker")
@@ -116,6 +118,14 @@ class QueryExecutor:
         self._closed = False
         self.timeouts = 0  # jobs stopped by the time limit, for /health
         self.retired = 0  # workers replaced after a long job (RETIRE_AFTER_S)
+        # queries measured cheap run in this process (inline.py); capped far below the limit
+        lane_max_s = min(inline_max_s, timeout_s / 10)
+        self.inline = (
+            InlineLane(self.data_dir, max_s=lane_max_s, max_bytes=max_response_bytes)
+            if lane_max_s > 0 else None
+        )
+        self._in_flight = 0  # jobs now with a worker (run_async); the fast lane waits for 0
+        self.worker_runs = 0  # jobs answered by a worker, for /health
         if owned_dir:  # a snapshot directory must not outlive its executor
             weakref.finalize(self, shutil.rmtree, self.data_dir, True)
 
@@ -162,6 +172,8 @@ class QueryExecutor:
             worker.stop()
         if self._spawner is not None:
             self._spawner.shutdown(wait=True)
+        if self.inline is not None:
+            self.inline.close()
         if self._owned_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
@@ -214,12 +226,33 @@ class QueryExecutor:
                 self._release(worker)
         return _unwrap(reply)
 
-    async def run_async(self, job, *, timeout_s: float | None = None) -> Output:
+    async def run_async(self, job, *, timeout_s: float | None = None,
+                        inline: bool = False) -> Output:
         """`run` for the event loop: no thread is blocked while the worker computes.
 
         A request cancelled while its query runs (the client went away) kills the worker,
         so an abandoned query stops using a core at once.
+
+        `inline`: the caller sees no concurrent use (one client), so a query already
+        measured cheap may run on the loop instead, if no job is with a worker (inline.py).
         """
+        if inline and self.inline is not None and self._in_flight == 0:
+            output = self.inline.try_run(job)
+            if output is not None:
+                return output
+        self._in_flight += 1
+        try:
+            output = await self._run_in_worker(job, timeout_s)
+        finally:
+            self._in_flight -= 1
+        self.worker_runs += 1
+        return output
+
+    @property
+    def inline_runs(self) -> int:
+        return self.inline.runs if self.inline is not None else 0
+
+    async def _run_in_worker(self, job, timeout_s: float | None) -> Output:
         if self._spawner is None or not self._all:
             await asyncio.to_thread(self.start)
         limit = self.timeout_s if timeout_s is None else timeout_s
@@ -237,18 +270,22 @@ class QueryExecutor:
             worker.sock.settimeout(0)  # non-blocking, as the loop's socket calls need
             reply = await channel.exchange_async(loop, worker.sock, job, limit)
             healthy = True
+            elapsed = time.monotonic() - started
         except TimeoutError:
             raise self._timed_out(limit) from None
         except (EOFError, OSError) as exc:
             raise WorkerFailed(f"the query worker died ({type(exc).__name__})") from None
         finally:
-            if healthy and time.monotonic() - started > RETIRE_AFTER_S:
+            if healthy and elapsed > RETIRE_AFTER_S:
                 self._retire(worker)
             elif healthy:
                 self._release(worker)
             else:  # timed out, died, or cancelled mid-job: its socket may hold a stale answer
                 await asyncio.shield(asyncio.to_thread(self._replace, worker))
-        return _unwrap(reply)
+        output = _unwrap(reply)
+        if self.inline is not None:
+            self.inline.observe(job, output, elapsed)
+        return output
 
     def _timed_out(self, limit: float) -> QueryTimeout:
         self.timeouts += 1

@@ -37,14 +37,13 @@ import pyoxigraph as ox
 from ..errors import NotFound
 from ..store.remote import RemoteStore, StoreTimeout
 from ..vocab import PREFIXES
+from .evaluation import LimitedSink, serialize_result, syntax_error
 from .jobs import (
     DATASET,
     GRAPH,
-    RESULTS,
     DatasetJob,
     GraphJob,
     InfoJob,
-    NotAcceptable,
     Output,
     QueryJob,
     QueryTimeout,
@@ -52,8 +51,6 @@ from .jobs import (
     WorkerFailed,
     WorkersBusy,
 )
-from .worker import _LimitedSink as LimitedSink
-from .worker import syntax_error
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -161,17 +158,8 @@ class RemoteExecutor:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
         # otherwise the union default graph, or the query's own FROM (RemoteStore sees it)
         result = self.store.query(job.sparql, **kwargs)
-        sink = LimitedSink(self.max_response_bytes)
         try:
-            if isinstance(result, ox.QueryTriples):
-                if job.graph_format is None:
-                    raise NotAcceptable("the query builds a graph; ask for an RDF format")
-                result.serialize(sink, format=_rdf_format(job.graph_format))
-                return Output(sink.getvalue(), GRAPH, job.graph_format, None)
-            if job.results_format is None:
-                raise NotAcceptable("the query returns results; ask for a SPARQL results format")
-            result.serialize(sink, format=getattr(ox.QueryResultsFormat, job.results_format))
-            return Output(sink.getvalue(), RESULTS, job.results_format, None)
+            return serialize_result(result, job, self.max_response_bytes, None)
         except BaseException:
             # a pyoxigraph result may only be dropped by this thread, and the error's
             # traceback (which holds this frame) ends in another one: let go of it now
@@ -218,9 +206,10 @@ def executor_for(settings: Settings, store: Store | None = None) -> QueryExecuto
     }
     if isinstance(store, RemoteStore):
         return RemoteExecutor(store, **limits)
+    inline = {"inline_max_s": settings.inline_query_max_ms / 1000}
     if store is not None:
-        return QueryExecutor.for_store(store, **limits)
+        return QueryExecutor.for_store(store, **limits, **inline)
     if settings.store_url:
         return RemoteExecutor(RemoteStore.from_env(settings.store_url), owns_store=True,
                               **limits)
-    return QueryExecutor(settings.data_dir, **limits)
+    return QueryExecutor(settings.data_dir, **limits, **inline)

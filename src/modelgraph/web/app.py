@@ -146,6 +146,9 @@ async def health(request: Request) -> Response:
             "queries_stopped_by_time_limit": svc.executor.timeouts,
             # workers replaced by fresh ones after a long job (execution.pool.RETIRE_AFTER_S)
             "query_workers_renewed": getattr(svc.executor, "retired", 0),
+            # queries answered in the server, measured cheap before (execution/inline.py)
+            "queries_answered_inline": getattr(svc.executor, "inline_runs", 0),
+            "queries_answered_by_workers": getattr(svc.executor, "worker_runs", 0),
             "materialized_views": (svc.materialized.status() if svc.materialized is not None
                                    else {"state": "off"}),
         },

@@ -7,12 +7,15 @@ itself, runs the same protocol code as the FastAPI route (`sparql.parse_request`
 the query page, updates) goes on to the FastAPI route, which also documents the endpoint
 in OpenAPI. The outer layers (access log, CORS, body limit, response cache) still apply.
 A query whose client disconnects is stopped (its worker killed) instead of running on to the
-time limit.
+time limit. While only one connection is asking, known-cheap queries may be answered in this
+process (execution/inline.py); as soon as several are, every query goes to the workers,
+which answer in parallel.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from functools import lru_cache
 from urllib.parse import parse_qsl
 
@@ -24,12 +27,14 @@ from .sparql import QueryRequest, answer_query, parse_request
 
 PATH = "/sparql"
 WATCH_AFTER_S = 1.0  # how long a query runs before we listen for its client going away
+TOGETHER_S = 0.05  # connections asking within this time of each other are concurrent use
 
 
 class QueryRoute:
     def __init__(self, app, service) -> None:
         self.app = app
         self.service = service
+        self.connections = RecentConnections(TOGETHER_S)
 
     async def __call__(self, scope, receive, send) -> None:
         if (
@@ -56,6 +61,7 @@ class QueryRoute:
                 accept=headers.get("accept"),
                 format_param=next((v for k, v in params if k == "format"), None),
                 allow_service_calls=svc.settings.allow_service_calls,
+                inline=self.connections.alone(scope.get("client")),
             ))
             if response is None:
                 return  # the client went away; its query was stopped
@@ -64,6 +70,26 @@ class QueryRoute:
         except Exception:  # noqa: BLE001 - a bug: the same JSON 500 as every other route
             response = internal_error(Request(scope))
         await response(scope, receive, send)
+
+
+class RecentConnections:
+    """Which connections (client address and port) asked within the last `window_s`."""
+
+    def __init__(self, window_s: float, clock=time.monotonic) -> None:
+        self.window_s = window_s
+        self.clock = clock
+        self._last_seen: dict = {}
+
+    def alone(self, client) -> bool:
+        """Note a request from `client`; True if no other connection asked recently."""
+        now = self.clock()
+        seen = self._last_seen
+        seen[client] = now
+        if len(seen) > 1:
+            horizon = now - self.window_s
+            for other in [c for c, t in seen.items() if t < horizon]:
+                del seen[other]
+        return len(seen) == 1
 
 
 @lru_cache(maxsize=256)
@@ -78,24 +104,33 @@ async def _unless_client_leaves(receive, answering, patience_s: float = WATCH_AF
     cancelled, which kills its worker (QueryExecutor.run_async), so nobody's abandoned query
     keeps a core busy until the time limit. Most queries finish before `patience_s`; only
     then is a second task set to listen for the disconnect."""
-    task = asyncio.ensure_future(answering)
-    listener = None
-    try:
-        done, _ = await asyncio.wait((task,), timeout=patience_s)
-        if not done:
-            listener = asyncio.ensure_future(_disconnected(receive))
-            await asyncio.wait((task, listener), return_when=asyncio.FIRST_COMPLETED)
-    except asyncio.CancelledError:
+    task = asyncio.current_task()
+    left = False
+    listener: asyncio.Task | None = None
+
+    async def watch() -> None:
+        nonlocal left
+        await _disconnected(receive)
+        left = True
         task.cancel()
+
+    def start_watching() -> None:
+        nonlocal listener
+        listener = asyncio.ensure_future(watch())
+
+    # a timer rather than a second task from the start: most queries end long before it
+    timer = asyncio.get_running_loop().call_later(patience_s, start_watching)
+    try:
+        return await answering
+    except asyncio.CancelledError:
+        if left:
+            task.uncancel()  # our own cancellation, done with
+            return None  # the client left; cancelling the query stopped its worker
         raise
     finally:
+        timer.cancel()
         if listener is not None and not listener.done():
             listener.cancel()
-    if task.done():
-        return task.result()
-    task.cancel()  # the client left
-    await asyncio.gather(task, return_exceptions=True)
-    return None
 
 
 async def _disconnected(receive) -> None:

@@ -147,14 +147,15 @@ async def answer_query(
     accept: str | None,
     format_param: str | None,
     allow_service_calls: bool,
+    inline: bool = False,
 ) -> Response:
     shape = check_query(request.query, allow_service_calls=allow_service_calls)
-    results, results_error = _try_negotiate(accept, RESULTS, format_param)
-    graph, graph_error = _try_negotiate(accept, GRAPH, format_param)
+    results = _negotiated(accept, RESULTS, format_param)
+    graph = _negotiated(accept, GRAPH, format_param)
     if shape.form in ("SELECT", "ASK") and results is None:
-        raise results_error
+        raise _not_acceptable(accept, RESULTS, format_param)
     if shape.form in ("CONSTRUCT", "DESCRIBE") and graph is None:
-        raise graph_error
+        raise _not_acceptable(accept, GRAPH, format_param)
     dataset = request.has_protocol_dataset
     job = QueryJob(
         request.query,
@@ -163,11 +164,13 @@ async def answer_query(
         default_graphs=request.default_graph_uris if dataset else None,
         named_graphs=request.named_graph_uris if dataset else None,
         use_query_dataset=shape.has_dataset_clause,
+        calls_out=shape.service_at is not None,
     )
     try:
-        output = await run_job(executor, job)
+        output = await run_job(executor, job, inline=inline)
     except NotAcceptable:  # the worker saw a result kind we had no format for
-        raise (results_error or graph_error) from None
+        raise _not_acceptable(accept, RESULTS if results is None else GRAPH,
+                              format_param) from None
     choice = results if output.kind == RESULTS else graph
     return Response(
         output.body,
@@ -176,24 +179,23 @@ async def answer_query(
     )
 
 
-async def run_job(executor, job):
-    """On the event loop when the executor can (worker pool), else in a thread (remote)."""
+async def run_job(executor, job, *, inline: bool = False):
+    """On the event loop when the executor can (worker pool), else in a thread (remote).
+    `inline`: one client alone is asking; the pool may answer a known-cheap query itself."""
     run_async = getattr(executor, "run_async", None)
     if run_async is not None:
-        return await run_async(job)
+        return await run_async(job, inline=inline)
     return await run_in_threadpool(executor.run, job)
 
 
-def _try_negotiate(
-    accept: str | None, kind: str, format_param: str | None
-) -> tuple[Choice | None, NotAcceptable | None]:
-    choice = _negotiated(accept, kind, format_param)
-    if choice is not None:
-        return choice, None
-    try:  # not cached: an exception object must not be raised twice
-        return negotiate(accept, offers(kind), format_param), None
+def _not_acceptable(accept: str | None, kind: str, format_param: str | None) -> NotAcceptable:
+    """The error negotiation gives (made afresh: an exception object must not be raised
+    twice, so the cache below keeps only successes)."""
+    try:
+        negotiate(accept, offers(kind), format_param)
     except NotAcceptable as exc:
-        return None, exc
+        return exc
+    raise AssertionError(f"{kind} negotiation failed once and then succeeded")
 
 
 @lru_cache(maxsize=256)  # clients send the same few Accept headers over and over
