@@ -63,9 +63,6 @@ class CostBook:
             while len(self._cheap) > self.entries:
                 self._cheap.popitem(last=False)
 
-    def __len__(self) -> int:
-        return len(self._cheap)
-
 
 class InlineLane:
     """Runs the jobs `book` knows to be cheap on a read-only store in this process."""
