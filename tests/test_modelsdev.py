@@ -13,8 +13,8 @@ from modelgraph.errors import ExtractionError, InputError
 from modelgraph.identity import (
     capability_iri,
     host_iri,
-    model_iri,
     modality_iri,
+    model_iri,
     offer_iri,
     resolve_host,
     resolve_model,
@@ -346,3 +346,19 @@ def test_clouds_that_wrap_a_vendors_model_id_offer_that_model_when_others_list_i
     unheard = resolve_model("acme.unheard-of-model-v1:0").slug
     assert (unheard, "acme.unheard-of-model-v1:0") in offers
     assert not any(slug == "unheard-of-model" for slug, _ in offers)
+
+
+def test_a_vendor_name_the_cloud_dropped_is_put_back_only_where_the_entry_name_says_so(
+        catalogue):
+    resold = _reseller(catalogue, "amazon-bedrock", "Amazon Bedrock", {
+        "mistral.large-2411-v1:0": ("mistral", "mistral-large-2411"),
+        "eu.mistral.large-2411-v1:0": ("mistral", "mistral-large-2411"),
+    })
+    models = resold["amazon-bedrock"]["models"]
+    models["mistral.large-2411-v1:0"]["name"] = "Mistral-Large-2411"
+    models["eu.mistral.large-2411-v1:0"]["name"] = "Mistral Large 2.1"  # says another model
+    extraction = extract_catalogue(resold, version="0.0-test")
+    bedrock = {o.endpoint_id: resolve_model(o.model).slug for o in extraction.of_type(OfferClaim)
+               if o.endpoint_id.endswith("large-2411-v1:0")}
+    assert bedrock["mistral.large-2411-v1:0"] == "mistral-large-2411"
+    assert bedrock["eu.mistral.large-2411-v1:0"] != "mistral-large-2411"

@@ -1,6 +1,7 @@
 """Entity resolution: spellings on pages -> canonical slugs -> stable IRIs.
 
-The rules (data/identity.toml holds their parameters; docs/identity.md documents them):
+The rules (data/identity.toml holds their parameters; docs/identity.md documents them
+and the catalogue rules built on them):
 
 1. A slug is the spelling lower-cased, accents folded, every run of characters other than
    ``a-z0-9`` replaced by one ``-``: ``GPT-4.1 Nano`` and ``gpt-4.1-nano`` -> the same slug.

@@ -8,7 +8,9 @@ models it serves under its own ids, prices in USD per 1M tokens. One extraction 
   for the model as ``endpoint_id``);
 * clouds that wrap a vendor's model id in their own (``us.anthropic.…-v1:0``, ``…@20250101``,
   ``databricks-…``: patterns in identity's ``wrapped_model_ids``) offer the vendor's model
-  when another provider lists it under the unwrapped id;
+  when another provider lists it under the unwrapped id, or under that id with the vendor's
+  name put back where the cloud dropped it and its entry's name spells it so
+  (``deepseek.r1-v1:0`` named "DeepSeek-R1" is ``deepseek-r1``);
 * a provider is also a **vendor** when other providers list models under its id or name as a
   path namespace (``openrouter`` lists ``openai/gpt-4o-mini``) and some of those models are in
   its own list. Namespaces match ignoring case, hyphens and a glued-on "ai" (``mistralai``
@@ -377,6 +379,20 @@ def _match_key(name: str) -> str:
     return key[:-2] if key.endswith("ai") and len(key) >= 5 else key
 
 
+def _spellings(unwrapped: str, name: str) -> list[str]:
+    """The vendor's ids an unwrapped cloud id may stand for: itself, and, where the cloud
+    dropped the vendor's name that its namespace repeats ("deepseek.r1" for DeepSeek-R1),
+    the id with that name put back, only if the entry's own name spells exactly that (Bedrock
+    calls DeepSeek-V3.1 "deepseek.v3": "deepseek-v3" is another model)."""
+    vendor, slash, identifier = unwrapped.partition("/")
+    if not slash or identifier.lower().startswith(vendor.lower()):
+        return [unwrapped]
+    restored = f"{vendor}-{identifier}"
+    if slugify(restored) != slugify(name):
+        return [unwrapped]
+    return [unwrapped, f"{vendor}/{restored}"]
+
+
 def _vendor_name(provider_name: str) -> str:
     """A provider's name without a trailing qualifier: ``MiniMax (minimax.io)`` -> MiniMax."""
     return re.sub(r"\s*\([^)]*\)$", "", provider_name) or provider_name
@@ -397,10 +413,11 @@ def _unwrap_resold_ids(providers: list[_Provider]) -> list[_Provider]:
         entries = []
         for entry in provider.entries:
             candidate = unwrap_model_id(provider.id, entry.id)
-            if candidate is not None:
-                resolved = resolve_model(ModelRef(identifier=candidate))
+            for spelling in _spellings(candidate, entry.name) if candidate else ():
+                resolved = resolve_model(ModelRef(identifier=spelling))
                 if resolved.slug in known or resolved.alias_slug in known:
-                    entry = replace(entry, id=candidate)
+                    entry = replace(entry, id=spelling)
+                    break
             entries.append(entry)
         unwrapped.append(replace(provider, entries=tuple(entries)))
     return unwrapped
