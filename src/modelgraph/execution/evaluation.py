@@ -67,6 +67,9 @@ class LiveStore:
         self._stamp = None
         return self.get()
 
+    def close(self) -> None:
+        self.store, self._stamp = None, None  # pyoxigraph closes the store when dropped
+
     def _open(self, stamp: tuple[int, int]) -> None:
         generation = self._pointer.read_text().strip()
         path = self.data_dir / GENERATIONS / generation

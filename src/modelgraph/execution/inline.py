@@ -75,7 +75,7 @@ class InlineLane:
 
     def try_run(self, job) -> Output | None:
         """The job's output if it is a known-cheap query, else None (use a worker)."""
-        if not isinstance(job, QueryJob) or job.calls_out:
+        if not isinstance(job, QueryJob):  # (calls_out jobs are never recorded as cheap)
             return None
         try:
             store = self._live.get()  # a stat of CURRENT; reopened after a write
@@ -99,4 +99,4 @@ class InlineLane:
             self.book.record(job, output.generation, elapsed_s)
 
     def close(self) -> None:
-        self._live.store = None
+        self._live.close()
