@@ -2,18 +2,23 @@
 
 A sample is one complete request: send, wait, read the whole body. A request that outruns
 the cap is recorded as a timeout and the query is not retried on that engine.
+
+The client is the standard library's `http.client` on one keep-alive connection: its cost
+is in every HTTP number and, on 2 shared cores, takes CPU from the server under load. On
+this machine it spends ~0.1 ms per request where httpx spent 0.4-0.6 ms, so the numbers
+are closer to the servers' own.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import statistics
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-
-import httpx
+from urllib.parse import urlencode, urlsplit
 
 ACCEPT = {
     "select": "application/sparql-results+json",
@@ -74,7 +79,7 @@ def repeat(call: Callable[[], int | None], plan: Plan) -> Timing:
         started = time.perf_counter()
         try:
             rows = call()
-        except httpx.TimeoutException:
+        except TimeoutError:
             return Timing(status="timeout", samples_ms=[], rows=timing.rows)
         except Exception as exc:  # noqa: BLE001 - recorded, shown in the report
             return Timing(status=f"error: {str(exc)[:160]}", rows=timing.rows)
@@ -99,24 +104,69 @@ def request_headers(kind: str, cached: bool) -> dict:
     return headers
 
 
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: bytes
+    headers: http.client.HTTPMessage
+
+
+class Client:
+    """GETs to one server over one keep-alive HTTP/1.1 connection, reopened after a
+    failure (a timed-out or broken connection is never reused). `timeout_s` bounds each
+    socket operation; `repeat` also checks the whole request against the cap."""
+
+    def __init__(self, base_url: str, timeout_s: float) -> None:
+        parts = urlsplit(base_url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.timeout_s = timeout_s
+        self._connection: http.client.HTTPConnection | None = None
+
+    def get(self, url: str, params: dict | None = None, headers: dict | None = None) -> Reply:
+        parts = urlsplit(url)
+        target = parts.path or "/"
+        query = "&".join(q for q in (parts.query, urlencode(params or {})) if q)
+        if query:
+            target += "?" + query
+        if self._connection is None:
+            self._connection = http.client.HTTPConnection(self.host, self.port,
+                                                          timeout=self.timeout_s)
+        try:
+            self._connection.request("GET", target, headers=headers or {})
+            answer = self._connection.getresponse()
+            return Reply(answer.status, answer.read(), answer.headers)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 class HttpQuery:
     """One GET with a fresh body read; raises on a non-200 answer."""
 
-    def __init__(self, client: httpx.Client, url: str, params: dict | None, kind: str,
-                 cap_s: float, cached: bool = False) -> None:
+    def __init__(self, client: Client, url: str, params: dict | None, kind: str,
+                 cached: bool = False) -> None:
         self.client, self.url, self.params, self.kind = client, url, params, kind
         self.headers = request_headers(kind, cached)
-        self.timeout = httpx.Timeout(cap_s, connect=5.0)
         self._counted = False
         self.bytes: int | None = None
         self.answered: str | None = None  # modelgraph's X-Modelgraph-View, when it sends one
 
     def __call__(self) -> int | None:
-        reply = self.client.get(self.url, params=self.params, headers=self.headers,
-                                timeout=self.timeout)
-        body = reply.content
-        if reply.status_code != 200:
-            raise RuntimeError(f"HTTP {reply.status_code}: {body[:120]!r}")
+        reply = self.client.get(self.url, params=self.params, headers=self.headers)
+        body = reply.body
+        if reply.status != 200:
+            raise RuntimeError(f"HTTP {reply.status}: {body[:120]!r}")
         if self._counted:
             return None
         self._counted = True  # parse once (outside the repetitions that matter)
@@ -135,18 +185,17 @@ def throughput(url: str, params: dict | None, kind: str, clients: int, duration_
     headers = request_headers(kind, cached)
 
     def worker(i: int) -> None:
-        with httpx.Client(timeout=httpx.Timeout(cap_s, connect=5.0)) as client:
+        with Client(url, cap_s) as client:
             for _ in range(budget):
                 if time.perf_counter() >= stop_at:
                     return
                 try:
                     reply = client.get(url, params=params, headers=headers)
-                    reply.read()
-                    if reply.status_code == 200:
+                    if reply.status == 200:
                         done[i] += 1
                     else:
                         failed[i] += 1
-                except httpx.HTTPError:
+                except (OSError, http.client.HTTPException):
                     failed[i] += 1
 
     threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(clients)]

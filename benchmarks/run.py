@@ -23,11 +23,9 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-import httpx
-
 from . import report
 from .generate import DEFAULT_SEED, WORK_DIR, describe, generate, load_real, parse_size
-from .measure import HttpQuery, Plan, Timing, repeat, throughput
+from .measure import Client, HttpQuery, Plan, Timing, repeat, throughput
 from .peers import (
     EngineError,
     InProcess,
@@ -158,7 +156,7 @@ def _run_engine(name: str, nquads: Path, work: Path, suite, plan: Plan,
         # modelgraph caches GET answers: measured cold (no-cache: the engine's work), then
         # as a repeat visitor gets them (cached), the latter recorded apart
         passes = [("", False), ("_cached", True)] if name == "modelgraph" else [("", False)]
-        with httpx.Client() as client:
+        with Client(engine.base, plan.cap_s) as client:
             for suffix, cached in passes:
                 _measure_http(engine, client, suite, plan, outcome, suffix, cached, name,
                               views_key="views" + (suffix or "_computed"))
@@ -172,7 +170,7 @@ def _run_engine(name: str, nquads: Path, work: Path, suite, plan: Plan,
             engine.environment = {}
             engine.start(READY_TIMEOUT_S[name])
             outcome["materialized"] = engine.wait_materialized(MATERIALIZE_TIMEOUT_S)
-            with httpx.Client() as client:
+            with Client(engine.base, plan.cap_s) as client:
                 _measure_http(engine, client, suite, plan, outcome, "", False, name,
                               raw=False, views_key="views")
     except EngineError as exc:
@@ -185,8 +183,7 @@ def _run_engine(name: str, nquads: Path, work: Path, suite, plan: Plan,
 def _measure_http(engine, client, suite, plan: Plan, outcome: dict, suffix: str,
                   cached: bool, name: str, *, raw: bool = True, views_key: str = "views") -> None:
     for query in suite if raw else []:
-        call = HttpQuery(client, engine.endpoint, {"query": query.sparql}, query.kind,
-                         plan.cap_s, cached)
+        call = HttpQuery(client, engine.endpoint, {"query": query.sparql}, query.kind, cached)
         timing = repeat(call, plan)
         outcome.setdefault("raw" + suffix, {})[query.name] = timing.to_dict()
         _recover(engine, timing, name)
@@ -195,7 +192,7 @@ def _measure_http(engine, client, suite, plan: Plan, outcome: dict, suffix: str,
     views = outcome.setdefault(views_key, {})
     for query in suite:
         if query.view:
-            call = HttpQuery(client, engine.base + query.view, None, "view", plan.cap_s, cached)
+            call = HttpQuery(client, engine.base + query.view, None, "view", cached)
             timing = repeat(call, plan)
             # how the server says it answered (X-Modelgraph-View: materialized / computed)
             views[query.name] = {**timing.to_dict(), "url": query.view, "answered": call.answered}
