@@ -362,3 +362,79 @@ def test_a_vendor_name_the_cloud_dropped_is_put_back_only_where_the_entry_name_s
                if o.endpoint_id.endswith("large-2411-v1:0")}
     assert bedrock["mistral.large-2411-v1:0"] == "mistral-large-2411"
     assert bedrock["eu.mistral.large-2411-v1:0"] != "mistral-large-2411"
+
+
+def _vendors_by_endpoint(catalogue) -> dict[str, str | None]:
+    extraction = extract_catalogue(catalogue, version="0.0-test")
+    return {o.endpoint_id: resolve_model(o.model).vendor_slug
+            for o in extraction.of_type(OfferClaim)}
+
+
+def test_a_hosts_prefix_over_other_vendors_models_names_no_vendor(catalogue):
+    resold = _reseller(catalogue, "drun", "D.Run", {
+        "public/gpt-4o-mini": ("openai", "gpt-4o-mini"),
+        "public/mistral-large-2411": ("mistral", "mistral-large-2411"),
+        "public/brand-new-model": ("openai", "o1-mini"),
+    })
+    vendors = _vendors_by_endpoint(resold)
+    quads = extraction_quads(extract_catalogue(resold, version="0.0-test"))
+    assert not any(q.object == vendor_iri("public") for q in quads)  # nor from the offers' ids
+    assert vendors["public/gpt-4o-mini"] == "openai"
+    assert vendors["public/mistral-large-2411"] == "mistral"
+    # most models under `public/` are other vendors': it is the host's prefix, not a maker
+    assert vendors["public/brand-new-model"] is None
+
+
+def test_a_namespace_naming_a_host_that_is_no_vendor_is_that_hosts_addressing(catalogue):
+    resold = _reseller(catalogue, "poe", "Poe", {
+        "azure/o1-mini-az": ("openai", "o1-mini"),  # Azure serves it; Azure is no vendor
+        "acme-labs/acme-chat": ("openai", "o1-mini"),  # a maker no provider answers to
+    })
+    vendors = _vendors_by_endpoint(resold)
+    assert vendors["azure/o1-mini-az"] is None
+    assert vendors["acme-labs/acme-chat"] == "acme-labs"
+
+
+def test_a_host_listing_models_under_its_own_name_makes_them(catalogue):
+    resold = _reseller(catalogue, "groq", "Groq", {
+        "groq/compound": ("openai", "o1-mini"),
+        "gpt-4o-mini": ("openai", "gpt-4o-mini"),
+    })
+    resold = _reseller(resold, "poe", "Poe", {"groq/compound-beta": ("openai", "o1-mini")})
+    vendors = _vendors_by_endpoint(resold)
+    assert vendors["groq/compound"] == vendors["groq/compound-beta"] == "groq"
+
+
+def test_in_a_deep_path_only_a_segment_known_as_a_vendor_names_one(catalogue):
+    resold = _reseller(catalogue, "fireworks-ai", "Fireworks AI", {
+        "accounts/fireworks/models/llama-v3p3-70b": ("openrouter", "meta-llama/llama-3.3-70b-instruct"),
+        "accounts/fireworks/models/gpt-4o-mini": ("openai", "gpt-4o-mini"),
+    })
+    resold = _reseller(resold, "cloudflare-workers-ai", "Cloudflare Workers AI", {
+        "workers-ai/@cf/meta-llama/llama-guard-9": ("openai", "o1-mini"),
+        "@cf/embed-9": ("openai", "o1-mini"),
+    })
+    resold = _reseller(resold, "synthetic", "Synthetic", {
+        "hf:meta-llama/llama-3.3-70b-instruct": ("openrouter", "meta-llama/llama-3.3-70b-instruct"),
+    })
+    vendors = _vendors_by_endpoint(resold)
+    assert vendors["accounts/fireworks/models/llama-v3p3-70b"] is None  # no "models" vendor
+    assert vendors["accounts/fireworks/models/gpt-4o-mini"] == "openai"
+    # Cloudflare's `@cf/` scope and a `hf:` scheme are the host's, not the model's
+    assert vendors["workers-ai/@cf/meta-llama/llama-guard-9"] == "meta-llama"
+    assert vendors["@cf/embed-9"] is None
+    assert vendors["hf:meta-llama/llama-3.3-70b-instruct"] == "meta-llama"
+
+
+def test_a_namespace_extending_a_vendors_name_by_a_word_is_that_vendors(catalogue):
+    resold = _reseller(catalogue, "siliconflow", "SiliconFlow", {
+        "mistral-community/mistral-tiny-9": ("mistral", "mistral-large-2411"),
+        "meta/llama-4-scout": ("openrouter", "meta-llama/llama-3.3-70b-instruct"),
+        "openaiplus/gpt-9": ("openai", "o1-mini"),  # glued on: another name
+    })
+    vendors = _vendors_by_endpoint(resold)
+    assert vendors["mistral-community/mistral-tiny-9"] == "mistral"
+    # two spellings of one maker no provider answers to: `meta-llama` is `meta`'s
+    assert vendors["meta/llama-4-scout"] == "meta"
+    assert vendors["meta-llama/llama-3.3-70b-instruct"] == "meta"
+    assert vendors["openaiplus/gpt-9"] == "openaiplus"

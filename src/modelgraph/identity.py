@@ -73,7 +73,7 @@ def resolve_model(ref: ModelRef | str) -> ResolvedModel:
     vendor = ref.vendor
     if "/" in spelling and " " not in spelling:
         *path, spelling = [part for part in spelling.split("/") if part]
-        if path and vendor is None:
+        if path and vendor is None and ref.vendor_in_path:
             vendor = path[-1]
     for separator in rules()["model"]["vendor_prefix_separators"]:
         head, found, tail = spelling.partition(separator)

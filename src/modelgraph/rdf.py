@@ -228,7 +228,8 @@ def _offer(out: _GraphWriter, claim: OfferClaim, source_id: str) -> None:
     if claim.endpoint_id:
         out.add(node, MG.endpointId, claim.endpoint_id)
         # the host's id may pin a dated snapshot: type it and link it to its alias
-        model_node(out, ModelRef(identifier=claim.endpoint_id, vendor=claim.model.vendor))
+        model_node(out, ModelRef(identifier=claim.endpoint_id, vendor=claim.model.vendor,
+                                 vendor_in_path=claim.model.vendor_in_path))
     out.add(node, SCHEMA.priceCurrency, claim.currency)
     out.add(node, MG.inputPrice, claim.input_price)
     out.add(node, MG.outputPrice, claim.output_price)

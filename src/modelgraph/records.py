@@ -108,6 +108,9 @@ class ModelRef(Record):
     name: str | None = None
     identifier: str | None = None
     vendor: str | None = None
+    # whether a path identifier's namespace names the vendor when `vendor` is None
+    # (``openai/gpt-4o-mini``); False where the path is a host's addressing
+    vendor_in_path: bool = True
 
     @model_validator(mode="after")
     def _named(self) -> ModelRef:

@@ -15,9 +15,14 @@ models it serves under its own ids, prices in USD per 1M tokens. One extraction 
   path namespace (``openrouter`` lists ``openai/gpt-4o-mini``) and some of those models are in
   its own list. Namespaces match ignoring case, hyphens and a glued-on "ai" (``mistralai``
   names the provider ``mistral``; a trailing ``(region)`` is not part of a vendor's name);
-* the vendor of a model is, in order: the vendor its id's namespace names; the one vendor under
-  whose namespace the catalogue lists that model; the provider itself when it is a vendor and
-  lists the model under no other namespace; the one vendor listing it as its own;
+* the vendor of a model is, in order: the vendor its id's innermost namespace naming one
+  names; the one vendor under whose namespace the catalogue lists that model; the provider
+  itself when it is a vendor and lists the model under no other namespace; the one vendor
+  listing it as its own; else the maker's namespace (no provider: ``sao10k/…``) most of its
+  entries use, where a namespace names a maker only on evidence: not a host's scope
+  (``@cf/``), not a host's prefix over other vendors' models (``TEE/…``), not a host's name
+  (Poe's ``novita/…``) unless that host lists models under it itself (docs/identity.md,
+  rules 13-15, has them all);
 * an offer is ``first-party`` when the host is the model's vendor, ``router`` when most of the
   host's ids are paths under other namespaces, else ``third-party``;
 * each model gets one `ModelClaim` (one source states one value per fact), read from the
@@ -207,12 +212,22 @@ class _Entry:
         return f"{self.provider}/{self.key}"
 
     @property
-    def namespace(self) -> str | None:
-        """The path segment before the model name (identity's vendor rule), if a path."""
+    def namespaces(self) -> tuple[str, ...]:
+        """The path segments before the model name, outermost first, without a host's scope:
+        only what follows the last ``@…`` segment counts (Cloudflare's ``@cf/meta/…``), and a
+        ``scheme:`` prefix is dropped (``hf:deepseek-ai/…``)."""
         if " " in self.id:
-            return None
-        parts = [part for part in self.id.split("/") if part]
-        return parts[-2] if len(parts) > 1 else None
+            return ()
+        *path, _name = [part for part in self.id.split("/") if part] or [""]
+        scopes = [i for i, part in enumerate(path) if part.startswith("@")]
+        if scopes:
+            path = path[scopes[-1] + 1:]
+        return tuple(bare for part in path if (bare := part.rpartition(":")[2]))
+
+    @property
+    def namespace(self) -> str | None:
+        """The segment right before the model name (identity's vendor rule), if a path."""
+        return self.namespaces[-1] if self.namespaces else None
 
     @property
     def terms(self) -> tuple:
@@ -393,6 +408,14 @@ def _spellings(unwrapped: str, name: str) -> list[str]:
     return [unwrapped, f"{vendor}/{restored}"]
 
 
+def _extended(segment: str, spellings: dict[str, str]) -> str | None:
+    """What `spellings` maps the longest spelling to that `segment` extends by a hyphenated
+    word (``zai-org`` extends ``zai``), or None."""
+    slug = slugify(segment)
+    found = [s for s in spellings if slug.startswith(s + "-")]
+    return spellings[max(found, key=len)] if found else None
+
+
 def _vendor_name(provider_name: str) -> str:
     """A provider's name without a trailing qualifier: ``MiniMax (minimax.io)`` -> MiniMax."""
     return re.sub(r"\s*\([^)]*\)$", "", provider_name) or provider_name
@@ -427,6 +450,10 @@ class _Analysis:
     def __init__(self, providers: list[_Provider]) -> None:
         self.providers = providers
         self.keys = {p.id: {_match_key(p.id), _match_key(p.name)} for p in providers}
+        self.providers_by_key: dict[str, set[str]] = defaultdict(set)
+        for provider_id, keys in self.keys.items():
+            for key in keys:
+                self.providers_by_key[key].add(provider_id)
         self.slugs: dict[str, tuple[str, str | None]] = {}  # entry id -> (slug, alias slug)
         users, listed = defaultdict(set), defaultdict(set)
         for provider, entry in self._entries():
@@ -445,6 +472,11 @@ class _Analysis:
                 self.vendor_of_provider[provider.id] = vendor
                 for key in keys:
                     self.vendor_by_key.setdefault(key, vendor)
+        self.vendor_spellings: dict[str, str] = {}  # slugs of vendors' ids and names
+        for provider in providers:
+            if provider.id in self.vendor_of_provider:
+                for spelling in {slugify(provider.id), slugify(_vendor_name(provider.name))}:
+                    self.vendor_spellings.setdefault(spelling, self.vendor_of_provider[provider.id])
         self.namespaced, self.owned = defaultdict(set), defaultdict(set)
         for provider, entry in self._entries():
             namespace_vendor = self._namespace_vendor(entry)
@@ -454,6 +486,9 @@ class _Analysis:
                     self.namespaced[slug].add(namespace_vendor)
                 if own_vendor and self._own(provider, entry):
                     self.owned[slug].add(own_vendor)
+        self.claimed = {self.slug(e) for p, e in self._entries() if self._entry_vendor(p, e)}
+        self.hosts_by_spelling = self._addressing_hosts()
+        self.vendor_namespaces = self._vendor_namespaces()
         self.vendor_of_slug = self._vendors_of_models()
         self.host_names = self._host_names()
         self.routers = {
@@ -474,10 +509,84 @@ class _Analysis:
         return self.slugs[entry.id][0]
 
     def _own(self, provider: _Provider, entry: _Entry) -> bool:
-        return entry.namespace is None or _match_key(entry.namespace) in self.keys[provider.id]
+        """Listed under no namespace, or under the provider's own (``accounts/fireworks/…``)."""
+        return not entry.namespaces or any(
+            _match_key(segment) in self.keys[provider.id] for segment in entry.namespaces)
+
+    def _vendor_of_segment(self, segment: str) -> str | None:
+        """The vendor a namespace names: by its id or name, or extended by a word
+        (``zai-org`` is Z.AI's, ``alibaba-nlp`` Alibaba's)."""
+        vendor = self.vendor_by_key.get(_match_key(segment))
+        return vendor or _extended(segment, self.vendor_spellings)
+
+    def _named_hosts(self, segment: str, spellings: dict[str, str]) -> set[str]:
+        """Ids of the providers (among `spellings`: spelling -> id) a namespace names, by id
+        or name or extended by a word (``kilo-auto`` names Kilo)."""
+        named = self.providers_by_key.get(_match_key(segment), set()) & set(spellings.values())
+        extended = _extended(segment, spellings)
+        return named | ({extended} if extended else set())
+
+    def _addressing_hosts(self) -> dict[str, str]:
+        """Spellings of the providers, no vendors, whose name in a namespace is their
+        addressing (Poe's ``novita/glm-4.6``, NanoGPT's ``baseten/…``), by provider id. A
+        provider is left out, its name in a namespace being that of the model's maker, when it
+        lists models under its own name as their only namespace (``groq/compound``,
+        ``kilo-auto/…``). A host that makes models but lists them without a namespace
+        (Upstage's ``solar-pro3``) cannot be told from a reseller this way: models others
+        list under its name get no vendor rather than a wrong one."""
+        spellings = {}
+        for provider in self.providers:
+            if provider.id not in self.vendor_of_provider:
+                for spelling in {slugify(provider.id), slugify(_vendor_name(provider.name))}:
+                    spellings.setdefault(spelling, provider.id)
+        makers = set()
+        for provider in self.providers:
+            for entry in provider.entries:
+                if len(entry.namespaces) == 1 and provider.id in self._named_hosts(
+                        entry.namespace, spellings):
+                    makers.add(provider.id)
+        return {spelling: p for spelling, p in spellings.items() if p not in makers}
+
+    def _names_host(self, segment: str) -> bool:
+        """Whether a namespace is a host's addressing, not the name of the model's maker."""
+        return bool(self._named_hosts(segment, self.hosts_by_spelling))
 
     def _namespace_vendor(self, entry: _Entry) -> str | None:
-        return self.vendor_by_key.get(_match_key(entry.namespace)) if entry.namespace else None
+        """The vendor named by the innermost of the id's namespaces that names one."""
+        for segment in reversed(entry.namespaces):
+            if vendor := self._vendor_of_segment(segment):
+                return vendor
+        return None
+
+    def _vendor_namespaces(self) -> dict[str, str]:
+        """Namespaces (by match key) that name a vendor the catalogue has no provider for,
+        spelled as written (``sao10k``): those used as an id's only namespace somewhere
+        (``models`` in ``accounts/fireworks/models/…`` never is), that name no host, and under
+        which most models listed are not claimed by a vendor, as a host's prefix over other
+        companies' models is (``TEE/deepseek-r1-0528``). One that extends another by a word
+        is that one's (``meta-llama`` is ``meta``)."""
+        listed: dict[str, set[str]] = defaultdict(set)
+        spelling: dict[str, str] = {}
+        for _provider, entry in self._entries():
+            if len(entry.namespaces) == 1:
+                key = _match_key(entry.namespace)
+                listed[key].add(self.slug(entry))
+                spelling.setdefault(key, entry.namespace)
+        names = {
+            key: spelling[key]
+            for key, slugs in listed.items()
+            if not self._vendor_of_segment(spelling[key])
+            and not self._names_host(spelling[key])
+            and 2 * len(slugs & self.claimed) <= len(slugs)
+        }
+        by_spelling = {slugify(name): name for name in names.values()}
+        return {key: _extended(name, by_spelling) or name for key, name in names.items()}
+
+    def _namespace_as_vendor(self, entry: _Entry) -> str | None:
+        for segment in reversed(entry.namespaces):
+            if name := self.vendor_namespaces.get(_match_key(segment)):
+                return name
+        return None
 
     def _entry_vendor(self, provider: _Provider, entry: _Entry) -> str | None:
         slug = self.slug(entry)
@@ -494,21 +603,17 @@ class _Analysis:
     def _vendors_of_models(self) -> dict[str, str]:
         """One vendor per model: the one most entries point to (first seen breaks ties).
 
-        A model no catalogue vendor claims takes the namespace most of its entries use, as
-        written (``meta-llama``), so a host's own prefix on one entry (``TEE/…``) is outvoted.
+        A model no catalogue vendor claims takes the vendor namespace (`_vendor_namespaces`)
+        most of its entries use; a model with neither has no vendor.
         """
         votes: dict[str, Counter] = defaultdict(Counter)
         namespaces: dict[str, Counter] = defaultdict(Counter)
-        spelling = {}
         for provider, entry in self._entries():
-            vendor = self._entry_vendor(provider, entry)
-            if vendor:
+            if vendor := self._entry_vendor(provider, entry):
                 votes[self.slug(entry)][vendor] += 1
-            elif entry.namespace:
-                key = _match_key(entry.namespace)
-                namespaces[self.slug(entry)][key] += 1
-                spelling.setdefault(key, entry.namespace)
-        vendors = {slug: spelling[c.most_common(1)[0][0]] for slug, c in namespaces.items()}
+            elif name := self._namespace_as_vendor(entry):
+                namespaces[self.slug(entry)][name] += 1
+        vendors = {slug: c.most_common(1)[0][0] for slug, c in namespaces.items()}
         vendors.update((slug, c.most_common(1)[0][0]) for slug, c in votes.items())
         return vendors
 
@@ -530,9 +635,9 @@ class _Analysis:
         return "router" if provider.id in self.routers else "third-party"
 
     def ref(self, entry: _Entry) -> ModelRef:
-        return ModelRef(
-            name=entry.name, identifier=entry.id, vendor=self.vendor_of_slug.get(self.slug(entry))
-        )
+        # the analysis decided the vendor: an id's path is a host's spelling, not evidence
+        return ModelRef(name=entry.name, identifier=entry.id, vendor_in_path=False,
+                        vendor=self.vendor_of_slug.get(self.slug(entry)))
 
     # --- claims ---------------------------------------------------------------------------
 
