@@ -328,7 +328,11 @@ class MaterializedViews:
             if self._connection is not None:
                 self._connection.close()
             self._connection = None
-            self._kept.clear()
+            self._forget_kept()
+
+    def _forget_kept(self) -> None:
+        self._kept.clear()
+        self._kept_bytes = 0
 
     def _current(self) -> sqlite3.Connection | None:
         """The connection to today's documents of the live generation (None: not there)."""
@@ -352,8 +356,7 @@ class MaterializedViews:
         if self._connection is not None:
             self._connection.close()
         self._connection = None
-        self._kept.clear()
-        self._kept_bytes = 0
+        self._forget_kept()
         self._opened, self._looked_at = (generation, today), time.monotonic()
         folder = self.data_dir / VIEWS_DIR / generation
         try:

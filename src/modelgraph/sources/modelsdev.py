@@ -416,6 +416,11 @@ def _extended(segment: str, spellings: dict[str, str]) -> str | None:
     return spellings[max(found, key=len)] if found else None
 
 
+def _provider_spellings(provider: _Provider) -> list[str]:
+    """How a namespace may spell a provider: the slugs of its id and of its name."""
+    return list(dict.fromkeys((slugify(provider.id), slugify(_vendor_name(provider.name)))))
+
+
 def _vendor_name(provider_name: str) -> str:
     """A provider's name without a trailing qualifier: ``MiniMax (minimax.io)`` -> MiniMax."""
     return re.sub(r"\s*\([^)]*\)$", "", provider_name) or provider_name
@@ -475,7 +480,7 @@ class _Analysis:
         self.vendor_spellings: dict[str, str] = {}  # slugs of vendors' ids and names
         for provider in providers:
             if provider.id in self.vendor_of_provider:
-                for spelling in {slugify(provider.id), slugify(_vendor_name(provider.name))}:
+                for spelling in _provider_spellings(provider):
                     self.vendor_spellings.setdefault(spelling, self.vendor_of_provider[provider.id])
         self.namespaced, self.owned = defaultdict(set), defaultdict(set)
         for provider, entry in self._entries():
@@ -537,7 +542,7 @@ class _Analysis:
         spellings = {}
         for provider in self.providers:
             if provider.id not in self.vendor_of_provider:
-                for spelling in {slugify(provider.id), slugify(_vendor_name(provider.name))}:
+                for spelling in _provider_spellings(provider):
                     spellings.setdefault(spelling, provider.id)
         makers = set()
         for provider in self.providers:
