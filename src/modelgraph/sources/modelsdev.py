@@ -491,10 +491,12 @@ class _Analysis:
                     self.namespaced[slug].add(namespace_vendor)
                 if own_vendor and self._own(provider, entry):
                     self.owned[slug].add(own_vendor)
-        self.claimed = {self.slug(e) for p, e in self._entries() if self._entry_vendor(p, e)}
+        # the vendor each entry names by the rules that need no maker's namespace (or None)
+        named = [(entry, self._entry_vendor(p, entry)) for p, entry in self._entries()]
+        self.claimed = {self.slug(entry) for entry, vendor in named if vendor}
         self.hosts_by_spelling = self._addressing_hosts()
         self.vendor_namespaces = self._vendor_namespaces()
-        self.vendor_of_slug = self._vendors_of_models()
+        self.vendor_of_slug = self._vendors_of_models(named)
         self.host_names = self._host_names()
         self.routers = {
             p.id
@@ -605,7 +607,7 @@ class _Analysis:
             return next(iter(self.owned[slug]))
         return None
 
-    def _vendors_of_models(self) -> dict[str, str]:
+    def _vendors_of_models(self, named: list[tuple[_Entry, str | None]]) -> dict[str, str]:
         """One vendor per model: the one most entries point to (first seen breaks ties).
 
         A model no catalogue vendor claims takes the vendor namespace (`_vendor_namespaces`)
@@ -613,8 +615,8 @@ class _Analysis:
         """
         votes: dict[str, Counter] = defaultdict(Counter)
         namespaces: dict[str, Counter] = defaultdict(Counter)
-        for provider, entry in self._entries():
-            if vendor := self._entry_vendor(provider, entry):
+        for entry, vendor in named:
+            if vendor:
                 votes[self.slug(entry)][vendor] += 1
             elif name := self._namespace_as_vendor(entry):
                 namespaces[self.slug(entry)][name] += 1
