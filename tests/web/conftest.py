@@ -62,9 +62,11 @@ class RemoteTestClient(TestClient):
 @contextmanager
 def serve(tmp_path: Path | None = None, store: EmbeddedStore | None = None, *,
           quads: list[ox.Quad] | None = None, shared: SharedServer | None = None,
-          raise_server_exceptions: bool = False, **settings):
+          graph_prefix: str | None = None, raise_server_exceptions: bool = False,
+          **settings):
     """A TestClient over the fixture (or `store`, or `quads`), with settings overridden as
-    given; with `shared`, the app serves that server, loaded with the data."""
+    given; with `shared`, the app serves that server, loaded with the data (modelgraph
+    writes only graphs under `graph_prefix` there, by default its own)."""
     settings.setdefault("workers", 1)
     # views computed per request here; test_materialized_views.py serves them materialised
     # (and checks both give the same documents) without a background fill in every app
@@ -76,7 +78,8 @@ def serve(tmp_path: Path | None = None, store: EmbeddedStore | None = None, *,
         with TestClient(app, raise_server_exceptions=raise_server_exceptions) as client:
             yield client
         return
-    remote = RemoteStore(shared.url, graph_cache_s=0)
+    options = {} if graph_prefix is None else {"graph_prefix": graph_prefix}
+    remote = RemoteStore(shared.url, graph_cache_s=0, **options)
     try:
         app = create_app(Settings(**settings), remote)
         with RemoteTestClient(app, shared, quads,
@@ -86,10 +89,11 @@ def serve(tmp_path: Path | None = None, store: EmbeddedStore | None = None, *,
         remote.close()
 
 
-def served(request, quads: list[ox.Quad] | None = None, **settings):
+def served(request, quads: list[ox.Quad] | None = None, *, graph_prefix: str | None = None,
+           **settings):
     """`serve` on the backend that a fixture parametrised over BACKENDS was given."""
     shared = request.getfixturevalue("shared_oxigraph") if request.param == "oxigraph" else None
-    return serve(quads=quads, shared=shared, **settings)
+    return serve(quads=quads, shared=shared, graph_prefix=graph_prefix, **settings)
 
 
 def is_remote(client: TestClient) -> bool:

@@ -219,3 +219,11 @@ def test_cors_is_off_by_default_and_configurable(client):
     with serve(cors_origins="https://example.org, https://other.example") as cors_client:
         on = cors_client.get("/sparql", params={"query": "ASK {}"}, headers=origin)
     assert on.headers["access-control-allow-origin"] == "https://example.org"
+
+
+def test_relative_iris_in_a_query_resolve_against_the_endpoint_url(client):
+    response = client.get("/sparql", params={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
+                          headers={"Accept": "application/n-triples"})
+    assert response.status_code == 200, response.text
+    [triple] = ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
+    assert triple.subject == ox.NamedNode("http://testserver/s")

@@ -167,3 +167,55 @@ def test_an_update_recomputes_the_derived_graph():
             <https://w3id.org/modelgraph/id/model/acme-swift> mg:transitiveSuccessor ?later
         }} }}""")
         assert {r["later"].rsplit("/", 1)[1] for r in rows} >= {"acme-swift-2", "acme-swift-3"}
+
+
+RDFS = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+SEE_ALSO = RDFS + "SELECT ?m ?doc WHERE { GRAPH src:gamma { ?m rdfs:seeAlso ?doc } } ORDER BY ?m"
+
+
+def _update(client, update: str, **params):
+    return client.post("/sparql", params=params, content=(PREFIXES + RDFS + update).encode(),
+                       headers={**AUTH, "Content-Type": "application/sparql-update"})
+
+
+def test_using_graph_uri_is_the_dataset_the_update_matches_against(admin_client):
+    mark = "INSERT { GRAPH src:gamma { ?m rdfs:seeAlso <https://example.org/doc> } } " \
+           "WHERE { ?m mg:contextWindow ?window }"
+    assert _update(admin_client, mark, **{"using-graph-uri": SRC + "beta"}).status_code == 200
+    assert [r["m"] for r in select(admin_client, SEE_ALSO)] == [
+        "https://w3id.org/modelgraph/id/model/zephyr"]  # beta states Zephyr only
+    # the shorthand DELETE WHERE takes the protocol's dataset too: alpha is not gamma
+    unmark = "DELETE WHERE { GRAPH src:gamma { ?m rdfs:seeAlso ?doc } }"
+    assert _update(admin_client, unmark,
+                   **{"using-named-graph-uri": SRC + "alpha"}).status_code == 200
+    assert len(select(admin_client, SEE_ALSO)) == 1
+    assert _update(admin_client, unmark,
+                   **{"using-named-graph-uri": SRC + "gamma"}).status_code == 200
+    assert select(admin_client, SEE_ALSO) == []
+
+
+def test_using_graph_uri_with_a_dataset_in_the_update_is_refused(admin_client):
+    before = admin_client.get("/health").json()["generation"]
+    response = _update(admin_client, "WITH src:gamma\nDELETE { ?m mg:alias ?a } WHERE { ?m mg:alias ?a }",
+                       **{"using-graph-uri": SRC + "beta"})
+    assert response.status_code == 400
+    assert "WITH at line 5, column 1" in response.json()["message"]
+    assert admin_client.get("/health").json()["generation"] == before
+
+
+def test_relative_iris_in_an_update_resolve_against_the_endpoint(admin_client):
+    insert = "INSERT DATA { GRAPH src:gamma { mgid:model\\/breeze rdfs:seeAlso <notes/breeze> } }"
+    assert _update(admin_client, insert).status_code == 200
+    assert [r["doc"] for r in select(admin_client, SEE_ALSO)] == ["http://testserver/notes/breeze"]
+    assert _update(admin_client, "DELETE WHERE { GRAPH src:gamma { ?m rdfs:seeAlso ?doc } }"
+                   ).status_code == 200
+
+
+def test_an_update_the_engine_cannot_apply_is_400_with_its_reason(admin_client):
+    before = admin_client.get("/health").json()["generation"]
+    response = _update(admin_client, "CLEAR GRAPH src:no-such-page")
+    assert response.status_code == 400
+    assert response.json()["source"] == "update"
+    assert "cannot be applied" in response.json()["message"]
+    assert "no-such-page" in response.json()["message"]
+    assert admin_client.get("/health").json()["generation"] == before

@@ -221,6 +221,10 @@ def _update(live: LiveStore, store: ox.Store, job: UpdateJob) -> Output:
         copy.update(job.sparql, base_iri=job.base_iri)
     except SyntaxError as exc:
         raise syntax_error(exc, source="update") from None
+    except RuntimeError as exc:  # e.g. CLEAR GRAPH of a graph that does not exist
+        raise QueryEvaluationError(
+            f"the update cannot be applied: {exc}", source="update"
+        ) from None
     body = copy.dump(format=ox.RdfFormat.N_QUADS)
     return Output(body, DATASET, "N_QUADS", live.generation)
 

@@ -45,6 +45,7 @@ from .jobs import (
     GraphJob,
     InfoJob,
     Output,
+    QueryEvaluationError,
     QueryJob,
     QueryTimeout,
     UpdateJob,
@@ -186,6 +187,10 @@ class RemoteExecutor:
             copy.update(job.sparql, base_iri=job.base_iri)
         except SyntaxError as exc:
             raise syntax_error(exc, source="update") from None
+        except RuntimeError as exc:  # e.g. CLEAR GRAPH of a graph that does not exist
+            raise QueryEvaluationError(
+                f"the update cannot be applied: {exc}", source="update"
+            ) from None
         return Output(copy.dump(format=ox.RdfFormat.N_QUADS), DATASET, "N_QUADS", generation)
 
 

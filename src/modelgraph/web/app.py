@@ -17,7 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import InputError, ModelgraphError
+from ..errors import ModelgraphError
 from ..execution import GRAPH, InfoJob, QueryExecutor
 from ..execution.remote import RemoteExecutor, executor_for
 from ..materialized import MaterializedViews
@@ -31,7 +31,8 @@ from .middleware import AccessLog, BodyLimit
 from .negotiation import HTML_PAGE, negotiate, offers
 from .query_route import QueryRoute
 from .service_description import describe, serialize
-from .sparql import UpdateRequest, answer_query, parse_request
+from .sparql import UpdateRequest, answer_query, endpoint_iri, parse_request
+from .update_dataset import with_protocol_dataset
 from .writes import apply_update
 
 router = APIRouter()
@@ -76,19 +77,17 @@ async def sparql_endpoint(
         return await _describe_service(request)
     if isinstance(parsed, UpdateRequest):
         svc.require_admin(request)
-        if parsed.using_graph_uris or parsed.using_named_graph_uris:
-            raise InputError(
-                "using-graph-uri / using-named-graph-uri are not supported; "
-                "write USING / USING NAMED in the update itself",
-                field="using-graph-uri",
-            )
-        return JSONResponse(await apply_update(svc, parsed.update))
+        update = with_protocol_dataset(parsed.update, parsed.using_graph_uris,
+                                       parsed.using_named_graph_uris)
+        return JSONResponse(await apply_update(svc, update,
+                                               base_iri=endpoint_iri(request.scope)))
     return await answer_query(
         parsed,
         svc.executor,
         accept=request.headers.get("accept"),
         format_param=format,
         allow_service_calls=svc.settings.allow_service_calls,
+        base_iri=endpoint_iri(request.scope),
     )
 
 

@@ -71,7 +71,8 @@ class ResponseCache:
         if generation is None or b"authorization" in headers:
             await self.app(scope, receive, send)
             return
-        key = (generation, scope.get("root_path", ""), scope["path"], scope["query_string"],
+        key = (generation, headers.get(b"host", b""),  # relative IRIs resolve against it
+               scope.get("root_path", ""), scope["path"], scope["query_string"],
                headers.get(b"accept", b""), headers.get(b"accept-encoding", b""))
         fresh = b"no-cache" in headers.get(b"cache-control", b"").lower()
         entry = None if fresh else self.entries.get(key)

@@ -23,7 +23,7 @@ from starlette.requests import Request
 
 from ..errors import ModelgraphError
 from .errors import error_for, internal_error
-from .sparql import QueryRequest, answer_query, parse_request
+from .sparql import QueryRequest, answer_query, endpoint_iri, parse_request
 
 PATH = "/sparql"
 WATCH_AFTER_S = 1.0  # how long a query runs before we listen for its client going away
@@ -61,6 +61,7 @@ class QueryRoute:
                 accept=headers.get("accept"),
                 format_param=next((v for k, v in params if k == "format"), None),
                 allow_service_calls=svc.settings.allow_service_calls,
+                base_iri=endpoint_iri(scope),
                 inline=self.connections.alone(scope.get("client")),
             ))
             if response is None:

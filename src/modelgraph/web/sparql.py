@@ -137,6 +137,18 @@ def _iris(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(iris))
 
 
+def endpoint_iri(scope) -> str:
+    """The URL the client addressed (without its query string): the base IRI that relative
+    IRIs in its query or update resolve against, as the protocol allows ("MAY be the
+    service endpoint") and as Oxigraph's server does."""
+    headers = scope["headers"]
+    host = next((v.decode("latin-1") for k, v in headers if k == b"host"), None)
+    if not host:
+        server = scope.get("server") or ("localhost", None)
+        host = server[0] if server[1] is None else f"{server[0]}:{server[1]}"
+    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}{scope['path']}"
+
+
 # -- evaluation -------------------------------------------------------------------------------
 
 
@@ -147,6 +159,7 @@ async def answer_query(
     accept: str | None,
     format_param: str | None,
     allow_service_calls: bool,
+    base_iri: str | None = None,
     inline: bool = False,
 ) -> Response:
     shape = check_query(request.query, allow_service_calls=allow_service_calls)
@@ -164,6 +177,7 @@ async def answer_query(
         default_graphs=request.default_graph_uris if dataset else None,
         named_graphs=request.named_graph_uris if dataset else None,
         use_query_dataset=shape.has_dataset_clause,
+        base_iri=base_iri,
         calls_out=shape.service_at is not None,
     )
     try:

@@ -28,10 +28,11 @@ from .errors import Conflict
 _CHANGED = "the graph changed while the update ran; nothing was written, retry"
 
 
-async def apply_update(service: Service, sparql: str) -> dict:
-    """Apply `sparql` (already authorised) and return a summary of the new generation."""
+async def apply_update(service: Service, sparql: str, *, base_iri: str | None = None) -> dict:
+    """Apply `sparql` (already authorised) and return a summary of the new generation;
+    relative IRIs in it are resolved against `base_iri` (the endpoint's URL)."""
     check_update(sparql, allow_service_calls=service.settings.allow_service_calls)
-    output = await run_in_threadpool(service.executor.run, UpdateJob(sparql))
+    output = await run_in_threadpool(service.executor.run, UpdateJob(sparql, base_iri))
     return await run_in_threadpool(_validate_and_write, service, output)
 
 
