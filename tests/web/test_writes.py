@@ -219,3 +219,24 @@ def test_an_update_the_engine_cannot_apply_is_400_with_its_reason(admin_client):
     assert "cannot be applied" in response.json()["message"]
     assert "no-such-page" in response.json()["message"]
     assert admin_client.get("/health").json()["generation"] == before
+
+
+def test_an_update_without_a_dataset_matches_the_union_of_the_graphs_as_queries_do(admin_client):
+    mark = "INSERT { GRAPH src:gamma { ?m rdfs:seeAlso <https://example.org/doc> } } " \
+           "WHERE { ?m mg:contextWindow ?window }"
+    assert _update(admin_client, mark).status_code == 200
+    assert [r["m"] for r in select(admin_client, SEE_ALSO)] == [
+        "https://w3id.org/modelgraph/id/model/breeze", "https://w3id.org/modelgraph/id/model/zephyr"]
+    assert _update(admin_client, "DELETE WHERE { GRAPH ?g { ?m rdfs:seeAlso ?doc } }"
+                   ).status_code == 200
+    assert select(admin_client, SEE_ALSO) == []
+
+
+def test_each_operation_of_an_update_sees_the_graphs_the_ones_before_it_wrote(admin_client):
+    before = admin_client.get("/health").json()["triples"]
+    steps = ("INSERT DATA { GRAPH src:delta { mgid:model\\/breeze rdfs:seeAlso <https://example.org/d> } } ;\n"
+             "PREFIX ex: <https://example.org/>\n"
+             "DELETE { GRAPH src:delta { ?m rdfs:seeAlso ex:d } } WHERE { ?m rdfs:seeAlso ex:d }")
+    response = _update(admin_client, steps)
+    assert response.status_code == 200, response.text
+    assert admin_client.get("/health").json()["triples"] == before  # inserted, then deleted

@@ -35,6 +35,7 @@ from .jobs import (
     ViewJob,
     WorkerFailed,
 )
+from .update_dataset import apply_over_union
 
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
@@ -218,7 +219,7 @@ def _update(live: LiveStore, store: ox.Store, job: UpdateJob) -> Output:
     copy = ox.Store()
     copy.bulk_extend(store)
     try:
-        copy.update(job.sparql, base_iri=job.base_iri)
+        apply_over_union(copy, job.sparql, job.base_iri)
     except SyntaxError as exc:
         raise syntax_error(exc, source="update") from None
     except RuntimeError as exc:  # e.g. CLEAR GRAPH of a graph that does not exist

@@ -52,6 +52,7 @@ from .jobs import (
     WorkerFailed,
     WorkersBusy,
 )
+from .update_dataset import apply_over_union
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -184,7 +185,7 @@ class RemoteExecutor:
         copy = ox.Store()
         copy.bulk_extend(self.store.quads())
         try:
-            copy.update(job.sparql, base_iri=job.base_iri)
+            apply_over_union(copy, job.sparql, job.base_iri)
         except SyntaxError as exc:
             raise syntax_error(exc, source="update") from None
         except RuntimeError as exc:  # e.g. CLEAR GRAPH of a graph that does not exist

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from ..errors import ModelgraphError
 from ..execution import GRAPH, InfoJob, QueryExecutor
 from ..execution.remote import RemoteExecutor, executor_for
+from ..execution.update_dataset import with_protocol_dataset
 from ..materialized import MaterializedViews
 from ..settings import Settings
 from ..store.base import Store
@@ -32,7 +33,6 @@ from .negotiation import HTML_PAGE, negotiate, offers
 from .query_route import QueryRoute
 from .service_description import describe, serialize
 from .sparql import UpdateRequest, answer_query, endpoint_iri, parse_request
-from .update_dataset import with_protocol_dataset
 from .writes import apply_update
 
 router = APIRouter()
@@ -42,7 +42,10 @@ _QUERY_DOC = (
     "(query=...) or POST application/sparql-query. Without default-graph-uri / "
     "named-graph-uri the default graph is the union of all named graphs (one per source "
     "page) and GRAPH ?g reaches each. Without a query: the service description. "
-    "SPARQL Update (POST update=... or application/sparql-update) needs the admin token."
+    "SPARQL Update (POST update=... or application/sparql-update) needs the admin token; "
+    "its WHERE clauses match the same union default graph unless the update names a dataset "
+    "(USING, WITH, using-graph-uri / using-named-graph-uri). Relative IRIs resolve against "
+    "the endpoint's URL."
 )
 
 
