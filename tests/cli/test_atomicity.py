@@ -40,3 +40,18 @@ def test_dry_run_stores_nothing(tmp_path, run):
                        "--format", "json")
     assert code == 0 and json.loads(out)["data_dir"] is None
     assert not (tmp_path / "d").exists()
+
+
+def test_a_damaged_current_pointer_stops_every_write_and_is_named(tmp_path, run):
+    """Regression: a CURRENT naming no generation made ingest take the directory for
+    empty, write a new graph and delete the one it held."""
+    data = tmp_path / "data"
+    assert run("build", "--seeds", SEEDS, "--data", data)[0] == 0
+    held = sorted(p.name for p in (data / "generations").iterdir())
+    (data / "CURRENT").write_text("bogus\n")
+    page = min(SEEDS.glob("*.txt"))
+    for command in (("ingest", page), ("build", "--seeds", SEEDS), ("sources",)):
+        code, _, err = run(*command, "--data", data)
+        assert code == 5, (command, err)
+        assert "CURRENT" in err and "damaged" in err and "bogus" in err
+    assert sorted(p.name for p in (data / "generations").iterdir()) == held

@@ -61,8 +61,6 @@ class EmbeddedStore:
     def open(cls, data_dir: Path, *, read_only: bool = True) -> EmbeddedStore:
         for _attempt in range(3):  # a writer may switch CURRENT while we open the old one
             generation = current_generation(data_dir)
-            if generation is None and (data_dir / CURRENT).exists():
-                continue
             if generation is None:
                 raise StoreError(
                     f"no graph has been built in {data_dir} yet; run `modelgraph build`",
@@ -270,11 +268,28 @@ def _prefixes() -> dict[str, str]:
 
 
 def current_generation(data_dir: Path) -> str | None:
-    try:
-        name = (data_dir / CURRENT).read_text().strip()
-    except FileNotFoundError:
-        return None
-    return name if name and (data_dir / GENERATIONS / name).is_dir() else None
+    """The live generation; None when nothing has been built. A CURRENT that names no
+    generation is damaged: StoreError, so that no write takes the directory for empty and
+    removes the generations it holds."""
+    pointer = data_dir / CURRENT
+    for _attempt in range(3):  # a writer may switch CURRENT while we read it
+        try:
+            name = pointer.read_text().strip()
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise StoreError(f"cannot read {pointer}: {exc}", source=str(pointer)) from None
+        if name and (data_dir / GENERATIONS / name).is_dir():
+            return name
+        time.sleep(0.01)
+    held = sorted(p.name for p in (data_dir / GENERATIONS).glob("*") if p.is_dir())
+    raise StoreError(
+        f"{pointer} names no generation of this store ({name[:80]!r}): the pointer is "
+        f"damaged and nothing was changed. {data_dir / GENERATIONS} holds "
+        f"{', '.join(held) or 'no generation'}; write the name of the one to serve into "
+        f"{CURRENT}, or move the data directory away and build again",
+        source=str(pointer),
+    )
 
 
 def write_generation(data_dir: Path, quads: Iterable[ox.Quad]) -> str:
@@ -287,6 +302,7 @@ def write_generation(data_dir: Path, quads: Iterable[ox.Quad]) -> str:
     generations = data_dir / GENERATIONS
     generations.mkdir(exist_ok=True)
     with writer_lock(data_dir):
+        current_generation(data_dir)  # a damaged pointer stops the write before it starts
         name = new_generation_name()
         path = generations / name
         try:
