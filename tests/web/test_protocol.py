@@ -227,3 +227,12 @@ def test_relative_iris_in_a_query_resolve_against_the_endpoint_url(client):
     assert response.status_code == 200, response.text
     [triple] = ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
     assert triple.subject == ox.NamedNode("http://testserver/s")
+
+
+def test_a_host_header_that_makes_no_iri_falls_back_to_the_server_address(client):
+    """Regression: the base IRI was built from the Host header as sent: 500."""
+    response = client.get("/sparql", params={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
+                          headers={"Accept": "application/n-triples", "Host": "bad host<>"})
+    assert response.status_code == 200, response.text
+    [triple] = ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
+    assert triple.subject.value.endswith("/s") and "bad" not in triple.subject.value

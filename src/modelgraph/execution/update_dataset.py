@@ -31,7 +31,8 @@ def with_protocol_dataset(update: str, using: tuple[str, ...],
     """`update` with the protocol's dataset as USING clauses (IRIs already validated)."""
     if not using and not using_named:
         return update
-    for operation in _operations(update):
+    operations = _operations(update)
+    for operation in operations:
         if operation.names_dataset is not None:
             line, column = position(update, operation.names_dataset.offset)
             raise InputError(
@@ -40,7 +41,7 @@ def with_protocol_dataset(update: str, using: tuple[str, ...],
                 "using-named-graph-uri must not be given too (SPARQL 1.1 Protocol §2.2.3)",
                 field="using-graph-uri",
             )
-    return _with_using(update, _operations(update), _clauses(using, using_named))
+    return _with_using(update, operations, _clauses(using, using_named))
 
 
 def apply_over_union(store: ox.Store, update: str, base_iri: str | None) -> None:

@@ -137,16 +137,21 @@ def _iris(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(iris))
 
 
-def endpoint_iri(scope) -> str:
+def endpoint_iri(scope) -> str | None:
     """The URL the client addressed (without its query string): the base IRI that relative
     IRIs in its query or update resolve against, as the protocol allows ("MAY be the
-    service endpoint") and as Oxigraph's server does."""
-    headers = scope["headers"]
-    host = next((v.decode("latin-1") for k, v in headers if k == b"host"), None)
-    if not host:
-        server = scope.get("server") or ("localhost", None)
-        host = server[0] if server[1] is None else f"{server[0]}:{server[1]}"
-    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}{scope['path']}"
+    service endpoint") and as Oxigraph's server does. A Host header that makes no IRI
+    gives way to the server's own address."""
+    server = scope.get("server") or ("localhost", None)
+    hosts = [v.decode("latin-1") for k, v in scope["headers"] if k == b"host"]
+    hosts.append(server[0] if server[1] is None else f"{server[0]}:{server[1]}")
+    for host in hosts:
+        iri = f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}{scope['path']}"
+        try:
+            return ox.NamedNode(iri).value
+        except ValueError:
+            continue
+    return None
 
 
 # -- evaluation -------------------------------------------------------------------------------
