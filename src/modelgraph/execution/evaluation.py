@@ -216,8 +216,13 @@ def _info(live: LiveStore, store: ox.Store) -> dict:
 
 
 def _update(live: LiveStore, store: ox.Store, job: UpdateJob) -> Output:
+    return Output(updated_copy(store, job), DATASET, "N_QUADS", live.generation)
+
+
+def updated_copy(quads, job: UpdateJob) -> bytes:
+    """N-Quads of `quads` as they would be after `job`'s update (applied to a copy)."""
     copy = ox.Store()
-    copy.bulk_extend(store)
+    copy.bulk_extend(quads)
     try:
         apply_over_union(copy, job.sparql, job.base_iri)
     except SyntaxError as exc:
@@ -226,8 +231,7 @@ def _update(live: LiveStore, store: ox.Store, job: UpdateJob) -> Output:
         raise QueryEvaluationError(
             f"the update cannot be applied: {exc}", source="update"
         ) from None
-    body = copy.dump(format=ox.RdfFormat.N_QUADS)
-    return Output(body, DATASET, "N_QUADS", live.generation)
+    return copy.dump(format=ox.RdfFormat.N_QUADS)
 
 
 def _rdf_format(name: str) -> ox.RdfFormat:

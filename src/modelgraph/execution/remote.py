@@ -37,7 +37,7 @@ import pyoxigraph as ox
 from ..errors import NotFound
 from ..store.remote import RemoteStore, StoreTimeout
 from ..vocab import PREFIXES
-from .evaluation import LimitedSink, serialize_result, syntax_error
+from .evaluation import LimitedSink, serialize_result, updated_copy
 from .jobs import (
     DATASET,
     GRAPH,
@@ -45,14 +45,12 @@ from .jobs import (
     GraphJob,
     InfoJob,
     Output,
-    QueryEvaluationError,
     QueryJob,
     QueryTimeout,
     UpdateJob,
     WorkerFailed,
     WorkersBusy,
 )
-from .update_dataset import apply_over_union
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -182,17 +180,7 @@ class RemoteExecutor:
     def _update(self, job: UpdateJob) -> Output:
         """The dataset as it would be after the update, and the fingerprint it started from."""
         generation = self.store.fingerprint()
-        copy = ox.Store()
-        copy.bulk_extend(self.store.quads())
-        try:
-            apply_over_union(copy, job.sparql, job.base_iri)
-        except SyntaxError as exc:
-            raise syntax_error(exc, source="update") from None
-        except RuntimeError as exc:  # e.g. CLEAR GRAPH of a graph that does not exist
-            raise QueryEvaluationError(
-                f"the update cannot be applied: {exc}", source="update"
-            ) from None
-        return Output(copy.dump(format=ox.RdfFormat.N_QUADS), DATASET, "N_QUADS", generation)
+        return Output(updated_copy(self.store.quads(), job), DATASET, "N_QUADS", generation)
 
 
 def _rdf_format(name: str) -> ox.RdfFormat:

@@ -55,15 +55,15 @@ def apply_over_union(store: ox.Store, update: str, base_iri: str | None) -> None
     prologue = ""
     for operation in operations:
         prologue += update[operation.prologue_start:operation.start]
-        text = update[operation.start:operation.end]
-        if not text.strip():
+        if not update[operation.start:operation.end].strip():
             continue
+        edited, end = update, operation.end
         if operation.where is not None and operation.names_dataset is None:
             graphs = tuple(sorted(g.value for g in store.named_graphs()))
             clauses = _clauses(graphs, graphs) or "USING NAMED <urn:modelgraph:no-graph>"
-            shifted = operation.shifted(-operation.start)
-            text = _with_using(text, [shifted], clauses)
-        store.update(prologue + text, base_iri=base_iri)
+            edited = _with_using(update, [operation], clauses)  # edits inside this operation
+            end += len(edited) - len(update)
+        store.update(prologue + edited[operation.start:end], base_iri=base_iri)
 
 
 @dataclass(frozen=True)
@@ -76,13 +76,6 @@ class _Operation:
     block_end: int | None  # for DELETE WHERE: just after the pattern's closing brace
     names_dataset: Token | None  # a USING or WITH of its own
 
-    def shifted(self, by: int) -> _Operation:
-        def move(token: Token | None) -> Token | None:
-            return None if token is None else Token(token.kind, token.text, token.offset + by)
-        return _Operation(self.prologue_start + by, self.start + by, self.end + by,
-                          move(self.where), self.delete_where,
-                          None if self.block_end is None else self.block_end + by,
-                          move(self.names_dataset))
 
 
 def _operations(update: str) -> list[_Operation]:

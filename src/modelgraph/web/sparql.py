@@ -142,13 +142,19 @@ def endpoint_iri(scope) -> str | None:
     IRIs in its query or update resolve against, as the protocol allows ("MAY be the
     service endpoint") and as Oxigraph's server does. A Host header that makes no IRI
     gives way to the server's own address."""
-    server = scope.get("server") or ("localhost", None)
-    hosts = [v.decode("latin-1") for k, v in scope["headers"] if k == b"host"]
-    hosts.append(server[0] if server[1] is None else f"{server[0]}:{server[1]}")
-    for host in hosts:
-        iri = f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}{scope['path']}"
+    host = next((v for k, v in scope["headers"] if k == b"host"), b"")
+    server = scope.get("server")  # a list from some servers: the cache needs a tuple
+    return _endpoint_iri(scope.get("scheme", "http"), host, server and tuple(server),
+                         scope.get("root_path", ""), scope["path"])
+
+
+@lru_cache(maxsize=64)  # on every query; clients address the server by a few names
+def _endpoint_iri(scheme: str, host: bytes, server, root_path: str, path: str) -> str | None:
+    server = server or ("localhost", None)
+    own = server[0] if server[1] is None else f"{server[0]}:{server[1]}"
+    for name in (host.decode("latin-1"), own):
         try:
-            return ox.NamedNode(iri).value
+            return ox.NamedNode(f"{scheme}://{name}{root_path}{path}").value
         except ValueError:
             continue
     return None
