@@ -251,6 +251,9 @@ def test_the_source_records_the_catalogue_version_and_its_latest_update(extracti
     ("changes", "field", "says"),
     [
         ({"cost": {"input": -0.15, "output": 0.6}}, "cost.input", "negative"),
+        ({"cost": {"output": 0.6}}, "cost.input", "missing"),
+        ({"cost": {"input": None, "output": 0.6}}, "cost.input", "missing"),
+        ({"cost": {"input": 0.15}}, "cost.output", "missing"),
         ({"release_date": None}, "release_date", "missing"),
         ({"knowledge": "2025-02-31"}, "knowledge", "2025-02-31"),
         ({"limit": {"context": "128K", "output": 16384}}, "limit.context", "128K"),
