@@ -19,7 +19,7 @@ def _conflicts():
 
 def _short(iri: str) -> str:
     """id/model/m1 -> m1; id/offer/vendor/m1 -> vendor/m1."""
-    kind, _, rest = iri.removeprefix("https://w3id.org/modelgraph/id/").partition("/")
+    _kind, _, rest = iri.removeprefix("https://w3id.org/modelgraph/id/").partition("/")
     return rest
 
 
@@ -55,6 +55,12 @@ def test_token_counts_written_as_round_numbers_agree_with_what_they_abbreviate()
     assert {v.value for v in conflict.values} == {"128000", "131072", "1000000"}
 
 
+def test_a_score_rounded_by_one_page_agrees_with_the_precise_one_only():
+    assert ("m1-mmlu", "score") not in _conflicts()  # "82%" and 82.4
+    conflict = _conflicts()[("m1-gpqa", "score")]  # 40.2 and 40.6: both stated to 0.1
+    assert {v.value for v in conflict.values} == {"40.2", "40.6"}
+
+
 def test_agreement_rules_as_a_table():
     dec, integer, date, month = XSD + "decimal", XSD + "integer", XSD + "date", XSD + "gYearMonth"
     ctx = MG + "contextWindow"
@@ -66,6 +72,11 @@ def test_agreement_rules_as_a_table():
         (ctx, "16384", integer, "16385", integer, False),
         (price, "0.075", dec, "0.08", dec, False),
         (price, "0.15", dec, "0.150", dec, True),
+        (MG + "score", "82", dec, "82.4", dec, True),
+        (MG + "score", "82.6", dec, "82", dec, False),
+        (MG + "score", "82.45", dec, "82.4", dec, True),
+        (MG + "score", "1274", dec, "1270", dec, False),  # whole numbers: no rounding to tens
+        (price, "0.08", dec, "0.075", dec, False),
         (MG + "releaseDate", "2024-07", month, "2024-07-18", date, True),
         (MG + "releaseDate", "2024-08", month, "2024-07-18", date, False),
     ]

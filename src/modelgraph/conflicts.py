@@ -10,8 +10,12 @@ not a conflict (rules, in order):
 * token counts written as round numbers agree with what they abbreviate: ``128000`` (128K)
   agrees with ``131072`` (128 Ki) and ``1000000`` (1M) with ``1047576``; a round number
   stands for the range of its last non-zero digit;
-* everything else (prices, scores, versions) must be equal as values: ``0.6`` = ``0.60`` but
-  ``0.125`` ≠ ``0.12``; strings compare case-insensitively.
+* benchmark scores are measurements that pages round: ``82`` (from "82%") agrees with ``82.4``
+  (within half a unit of the coarser value's last decimal place) but not with ``82.6``. The
+  store keeps decimals in canonical form, so a score written ``82.0`` counts as ``82``;
+* everything else (prices, versions) must be equal as values: ``0.6`` = ``0.60`` but
+  ``0.075`` ≠ ``0.08``: a price list states a tariff, and two tariffs that differ in the
+  third decimal are two claims, one of which is wrong; strings compare case-insensitively.
 
 Different hosts with different prices are different offers (different subjects), so they
 never meet here.
@@ -27,6 +31,7 @@ from pyoxigraph import Literal, NamedNode
 from .vocab import SOURCE, XSD, sparql_prefixes
 
 ROUNDED_INTEGER_PROPERTIES = {"contextWindow", "maxOutputTokens", "parameterCount"}
+ROUNDED_MEASUREMENT_PROPERTIES = {"score"}
 
 _CONFLICT_QUERY = sparql_prefixes() + """
 SELECT ?s ?p ?o ?g WHERE {
@@ -141,6 +146,8 @@ def values_agree(prop: str, a: str, a_type: str | None, b: str, b_type: str | No
             return True
         if _local(prop) in ROUNDED_INTEGER_PROPERTIES:
             return _abbreviates(x, y) or _abbreviates(y, x)
+        if _local(prop) in ROUNDED_MEASUREMENT_PROPERTIES:
+            return _rounds_to(x, y) or _rounds_to(y, x)
         return False
     return a.casefold() == b.casefold()
 
@@ -161,6 +168,14 @@ def _abbreviates(rounded: Decimal, exact: Decimal) -> bool:
         if value % 1000**power == 0 and exact == value // 1000**power * 1024**power:
             return True
     return False
+
+
+def _rounds_to(exact: Decimal, rounded: Decimal) -> bool:
+    """Is `rounded` `exact` written with fewer decimal places (82.4 as 82)?"""
+    places = -rounded.normalize().as_tuple().exponent
+    if places >= -exact.normalize().as_tuple().exponent:
+        return False  # not coarser: equal values were caught before
+    return abs(exact - rounded) <= Decimal(1).scaleb(-max(places, 0)) / 2
 
 
 def _local(iri: str) -> str:
