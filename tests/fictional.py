@@ -4,6 +4,9 @@ without depending on any extractor. Two sources that disagree about one price.
     acme-swift  --recommended replacement (source a)-->  acme-swift-2
     acme-swift-2 --predecessor (source b)--> acme-swift          (so swift-2 succeeds swift)
     acme-swift-2024-05-01 is a dated snapshot of acme-swift, offered on the Router host
+
+Source b lists both Swifts' input modalities (so a modality one lacks is lost); only
+source a lists Swift's capabilities (so one Swift 2 lacks is merely not stated for it).
 """
 
 from decimal import Decimal
@@ -57,7 +60,8 @@ def source_b() -> Extraction:
         extractor="test",
         source=SourceInfo(site="Directory B", title="Acme Swift 2", updated=PartialDate.parse("2025-01")),
         claims=[
-            ModelClaim(model=SWIFT, context_window=128_000, release_date=PartialDate.parse("2024-05")),
+            ModelClaim(model=SWIFT, context_window=128_000, release_date=PartialDate.parse("2024-05"),
+                       input_modalities=["text", "image", "pdf"]),
             ModelClaim(model=SWIFT2, family="Swift", release_date=PartialDate.parse("2025-04-01"),
                        context_window=1_000_000, max_output_tokens=32_768,
                        input_modalities=["text", "image"], output_modalities=["text"],

@@ -126,6 +126,16 @@ def test_migration_puts_stated_replacements_first_with_cited_deltas(ctx):
     assert deltas["output_price"]["to"][0]["sources"] == ["b"]
 
 
+def test_migration_loses_a_value_only_where_one_source_lists_both_models(ctx):
+    deltas = migration_view(ctx, "acme-swift").data["candidates"][0]["deltas"]
+    pdf = deltas["input_modalities"]["lost"][0]  # source b lists both without pdf for Swift 2
+    assert (pdf["id"], "b" in pdf["sources"]) == ("pdf", True)
+    capabilities = deltas["capabilities"]  # only source a lists Swift's capabilities
+    assert capabilities["lost"] == [] and capabilities["gained"] == []
+    assert [(c["id"], c["stated_for"], c["sources"]) for c in capabilities["not_stated"]] == [
+        ("batch-api", "from", ["a"])]
+
+
 def test_migration_to_a_model_with_unknown_numbers_says_unknown(ctx):
     data = migration_view(ctx, "acme-swift-2", to="acme-swift-2024-05-01").data
     deltas = data["candidates"][0]["deltas"]

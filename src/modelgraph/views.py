@@ -1071,23 +1071,33 @@ def _same_host_deltas(mine: list[dict], theirs: list[dict], field_name: str) -> 
 
 
 def _set_delta(mine: dict, theirs: dict, prop: str) -> dict:
+    """Modalities or capabilities gained and lost, judged source by source.
+
+    A source's list is complete only for the model it describes: a value stated for one model
+    is *lost* (or *gained*) when a source that lists the other model's values leaves it out,
+    and only *not stated* for the other model when no source describes both (a seed page that
+    mentions prompt caching says nothing about a model it does not describe).
+    """
     a = {v["value"]: v for v in mine["values"].get(prop, [])}
     b = {v["value"]: v for v in theirs["values"].get(prop, [])}
     if not a or not b:
         return {"known": False, "from": sorted(map(short_id, a)), "to": sorted(map(short_id, b)),
-                "gained": None, "lost": None}
-
-    def described(items, side):
-        return [{"id": short_id(k), **{x: side[k][x] for x in ("sources", "stale")}}
-                for k in sorted(items)]
-
-    return {
-        "known": True,
-        "from": sorted(map(short_id, a)),
-        "to": sorted(map(short_id, b)),
-        "gained": described(set(b) - set(a), b),
-        "lost": described(set(a) - set(b), a),
-    }
+                "gained": None, "lost": None, "not_stated": None}
+    describe_a = {s for v in a.values() for s in v["sources"]}
+    describe_b = {s for v in b.values() for s in v["sources"]}
+    changed: dict[str, list] = {"gained": [], "lost": [], "not_stated": []}
+    for items, side, other_side, witnesses, kind in (
+            (set(b) - set(a), b, "to", describe_a, "gained"),
+            (set(a) - set(b), a, "from", describe_b, "lost")):
+        for key in sorted(items):
+            entry = {"id": short_id(key), "sources": side[key]["sources"],
+                     "stale": side[key]["stale"]}
+            if witnesses.intersection(entry["sources"]):
+                changed[kind].append(entry)
+            else:
+                changed["not_stated"].append(dict(entry, stated_for=other_side))
+    return {"known": True, "from": sorted(map(short_id, a)), "to": sorted(map(short_id, b)),
+            **changed}
 
 
 __all__ = [

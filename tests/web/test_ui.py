@@ -217,7 +217,7 @@ def test_migration_page_shows_deltas_unknowns_and_modality_changes(client):
     assert "+16,384 +100 %" in text  # max output tokens
     assert "Output price $0.60 [" in text and "$0.40 [" in text
     assert "−$0.20 −33.33 %" in text
-    assert "loses pdf" in text and "loses batch-api" in text
+    assert "loses pdf" in text and "not stated for the replacement: batch-api" in text
     assert "MMLU (percent) 80 [" in text and "+4.5" in text
 
 
