@@ -239,7 +239,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         return 0
     if isinstance(result, ox.QueryTriples):
         fmt = RDF_FORMATS.get(args.format, ox.RdfFormat.TURTLE)
-        _write(args, ox.serialize(list(result), format=fmt, prefixes=_prefixes()))
+        _write(args, ox.serialize(dict.fromkeys(result), format=fmt, prefixes=_prefixes()))
         return 0
     if args.format in RESULT_FORMATS:
         _write(args, result.serialize(format=RESULT_FORMATS[args.format]))

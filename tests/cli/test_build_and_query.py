@@ -32,6 +32,12 @@ def test_which_sources_say_this_is_one_query(built, run):
     assert len(sources) >= 3
 
 
+def test_describe_answers_each_triple_once_though_several_pages_state_it(built, run):
+    code, out, _ = run("query", f"DESCRIBE {MODEL}", "--data", built, "--format", "ntriples")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == len(set(lines)) > 10
+
+
 def test_query_formats(built, run):
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert run("query", query, "--data", built)[1].splitlines()[0].strip() == "n"

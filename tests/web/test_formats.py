@@ -154,3 +154,12 @@ def test_text_formats_declare_utf8(client):
     response = client.get("/sparql", params={"query": SELECT, "format": "csv"})
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.headers["vary"] == "Accept"
+
+
+def test_a_triple_stated_by_several_sources_is_answered_once(client):
+    query = PREFIXES + "CONSTRUCT { ?m a mg:Model } WHERE { GRAPH ?g { ?m a mg:Model } }"
+    for sparql in (query, PREFIXES + "DESCRIBE ?m WHERE { GRAPH ?g { ?m a mg:Model } }"):
+        response = client.get("/sparql", params={"query": sparql},
+                              headers={"Accept": "application/n-triples"})
+        lines = response.text.splitlines()
+        assert len(lines) == len(set(lines)) > 0, response.text

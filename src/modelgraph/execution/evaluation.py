@@ -167,12 +167,23 @@ def serialize_result(result, job: QueryJob, max_bytes: int, generation: str | No
     if isinstance(result, ox.QueryTriples):
         if job.graph_format is None:
             raise NotAcceptable("the query builds a graph; ask for an RDF format")
-        result.serialize(sink, format=_rdf_format(job.graph_format))
+        ox.serialize(_distinct(result), sink, format=_rdf_format(job.graph_format))
         return Output(sink.getvalue(), GRAPH, job.graph_format, generation)
     if job.results_format is None:
         raise NotAcceptable("the query returns results; ask for a SPARQL results format")
     result.serialize(sink, format=getattr(ox.QueryResultsFormat, job.results_format))
     return Output(sink.getvalue(), RESULTS, job.results_format, generation)
+
+
+def _distinct(triples):
+    """A graph is a set: over the union of graphs, DESCRIBE and CONSTRUCT yield a triple once
+    per graph stating it. Streamed, so the response size limit still stops a huge result
+    (and with it what `seen` holds)."""
+    seen = set()
+    for triple in triples:
+        if triple not in seen:
+            seen.add(triple)
+            yield triple
 
 
 def syntax_error(exc: SyntaxError, source: str = "query") -> QuerySyntaxError:
