@@ -630,12 +630,18 @@ def benchmarks_view(ctx: ViewContext) -> ViewResult:
     return ViewResult("benchmarks", "Benchmarks", items, runner.executed)
 
 
+def _require_benchmark(ctx: ViewContext, iri: NamedNode, benchmark_id: str,
+                       field: str = "id") -> None:
+    if not bool(ctx.store.query(f"ASK {{ {iri} ?p ?o }}")):
+        raise NotFound(f"no benchmark {benchmark_id!r} in the graph", field=field)
+
+
 def benchmark_view(ctx: ViewContext, benchmark_id: str) -> ViewResult:
     iri = entity_iri("benchmark", benchmark_id)
     runner = _Runner(ctx)
     results = _benchmark_rows(ctx, runner, benchmark=iri)
-    if not results and not bool(ctx.store.query(f"ASK {{ {iri} ?p ?o }}")):
-        raise NotFound(f"no benchmark {benchmark_id!r} in the graph", field="id")
+    if not results:
+        _require_benchmark(ctx, iri, benchmark_id)
     return ViewResult("benchmark", f"Benchmark {benchmark_id}",
                       {"benchmark": benchmark_id, "results": results}, runner.executed)
 
@@ -781,6 +787,8 @@ def rankings_view(ctx: ViewContext, benchmark_id: str | None = None) -> ViewResu
         entry["_score_sources"].add(source_id(row["scoreSource"]))
         entry["_price_sources"].add(source_id(row["priceSource"]))
         entry["_hosts"].add(py(row["hostLabel"]) or short_id(row["host"].value))
+    if not ranked:
+        _require_benchmark(ctx, iri, benchmark_id, field="benchmark")
     items = []
     for entry in ranked.values():
         entry["score_sources"] = ctx.cite(s for s in entry.pop("_score_sources") if s)

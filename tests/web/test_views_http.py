@@ -39,6 +39,12 @@ def test_unknown_model_is_a_404_json_error(client):
     assert response.status_code == 404 and response.json()["error"] == "NotFound"
 
 
+def test_ranking_by_an_unknown_benchmark_is_a_404_naming_the_parameter(client):
+    response = client.get("/rankings", params={"benchmark": "nope"})
+    assert response.status_code == 404 and response.json()["field"] == "benchmark"
+    assert client.get("/benchmarks/nope").status_code == 404
+
+
 def test_model_page_negotiates_json_ld_framed_document(client):
     response = client.get("/models/acme-swift", headers={"Accept": "application/ld+json"})
     assert response.headers["content-type"].startswith("application/ld+json")
