@@ -31,8 +31,15 @@ def _ids(client) -> set[str]:
 
 def test_writes_need_the_admin_token(client):
     response = client.post("/sources/zeta", content=GOOD, headers={"Content-Type": "text/turtle"})
-    assert response.status_code == 403
-    assert client.delete("/sources/a").status_code == 403
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert client.delete("/sources/a").status_code == 401
+    assert client.post("/sources/models.dev").status_code == 401
+    wrong = {"Authorization": "Bearer not-the-token"}
+    assert client.delete("/sources/a", headers=wrong).status_code == 403
+    response = client.post("/sources/zeta", content=GOOD,
+                           headers={**wrong, "Content-Type": "text/turtle"})
+    assert response.status_code == 403 and "WWW-Authenticate" not in response.headers
     assert _ids(client) == {"a", "b"}
 
 

@@ -32,12 +32,29 @@ def test_an_update_is_forbidden_when_the_server_has_no_admin_token(client):
 
 
 @pytest.mark.parametrize(
-    "headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}]
+    "headers", [{"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}]
 )
 def test_an_update_without_the_right_bearer_token_is_forbidden(admin_client, headers):
     response = admin_client.post("/sparql", data={"update": ADD_LABEL}, headers=headers)
     assert response.status_code == 403
     assert "Bearer" in response.json()["message"]
+    assert "WWW-Authenticate" not in response.headers
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "  "}])
+def test_an_update_without_credentials_is_401_with_a_bearer_challenge(admin_client, headers):
+    """RFC 6750 §3: no credentials is 401 with `WWW-Authenticate: Bearer` (was 403)."""
+    before = admin_client.get("/health").json()["generation"]
+    response = admin_client.post("/sparql", data={"update": ADD_LABEL}, headers=headers)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    body = response.json()
+    assert body["error"] == "Unauthorized" and body["field"] == "Authorization"
+    assert "Bearer" in body["message"]
+    put = admin_client.put("/rdf-graphs/service", params={"graph": SRC + "gamma"},
+                           content=b"", headers={**headers, "Content-Type": "text/turtle"})
+    assert put.status_code == 401 and put.headers["WWW-Authenticate"].startswith("Bearer")
+    assert admin_client.get("/health").json()["generation"] == before
 
 
 def test_an_authorised_valid_update_becomes_the_new_generation(admin_client):

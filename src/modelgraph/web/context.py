@@ -13,7 +13,7 @@ from ..execution import QueryExecutor
 from ..materialized import MaterializedViews
 from ..settings import Settings
 from ..store.base import Store
-from .errors import Forbidden
+from .errors import Forbidden, Unauthorized
 
 QueryUI = Callable[[Request], Response]
 
@@ -39,19 +39,27 @@ class Service:
         return self.settings.admin_token is not None
 
     def require_admin(self, request: Request) -> None:
-        """Writes need the server's admin token as `Authorization: Bearer <token>`."""
+        """Writes need the server's admin token as `Authorization: Bearer <token>`: without
+        credentials 401 (with a Bearer challenge), with wrong ones 403 (RFC 6750 §3.1)."""
         token = self.settings.admin_token
-        if token is None:
+        if token is None:  # no credentials would help: 403, not a challenge
             raise Forbidden(
                 "this server is read-only: writes are disabled (no admin token is configured)",
                 field="Authorization",
             )
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        header = request.headers.get("authorization", "").strip()
+        if not header:
+            raise Unauthorized(
+                "writes need the admin token as `Authorization: Bearer <token>`; none was sent",
+                field="Authorization",
+            )
+        scheme, _, given = header.partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(
             given.strip().encode(), token.get_secret_value().encode()
         ):
             raise Forbidden(
-                "writes need the admin token as `Authorization: Bearer <token>`",
+                "writes need the admin token as `Authorization: Bearer <token>`; the "
+                "credentials sent are not it",
                 field="Authorization",
             )
 

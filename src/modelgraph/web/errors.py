@@ -28,6 +28,12 @@ class PayloadTooLarge(InputError):
     status = 413
 
 
+class Unauthorized(InputError):
+    """No credentials were sent where they are needed (answered with a Bearer challenge)."""
+
+    status = 401
+
+
 class Forbidden(InputError):
     status = 403
 
@@ -43,6 +49,8 @@ def error_response(status: int, body: dict, headers: dict | None = None) -> JSON
 def _headers_for(exc: ModelgraphError) -> dict | None:
     if exc.status == 503:
         return {"Retry-After": "5"}
+    if exc.status == 401:  # RFC 6750 §3: say which scheme the credentials must use
+        return {"WWW-Authenticate": 'Bearer realm="modelgraph"'}
     return None
 
 
