@@ -376,10 +376,12 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 def cmd_remove_source(args: argparse.Namespace) -> int:
     from .ingest import remove_source
+    from .source_ids import id_from_argument
 
+    source_id = id_from_argument(args.source, field="SOURCE")
     store = _open(args)
-    remove_source(store, args.source_id)
-    print(f"removed source {args.source_id} "
+    remove_source(store, source_id)
+    print(f"removed source {source_id} "
           f"({f'generation {store.generation}' if store.generation else _where(store)})")
     return 0
 
@@ -520,7 +522,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output(p)
 
     p = command("remove-source", cmd_remove_source, "remove one source's graph (atomic)")
-    p.add_argument("source_id", metavar="SOURCE_ID")
+    p.add_argument("source", metavar="SOURCE",
+                   help="the source's id (as `modelgraph sources` lists it) or its graph IRI")
     _add_data(p)
 
     p = command("serve", cmd_serve,

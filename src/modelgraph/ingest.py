@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -27,8 +26,16 @@ from .derive import DERIVED_GRAPH, derive
 from .errors import InputError, NotFound, ValidationFailed
 from .pages import PAGE_SUFFIXES, read_page
 from .pipeline import conflict_issues, discover_pages, extract_page
-from .rdf import extraction_quads, source_graph
+from .rdf import extraction_quads
 from .resources import ontology_graph_iri, ontology_quads
+from .source_ids import (
+    RULE,
+    check_source_id,
+    id_from_stem,
+    id_of_graph,
+    is_source_id,
+    source_graph,
+)
 from .store.embedded import EmbeddedStore
 from .vocab import SOURCE
 
@@ -147,7 +154,7 @@ def _models_dev(skip_invalid: bool, progress: Progress, path: str | None) -> Sou
 
 
 def _rdf_sources(path: Path, fmt: str) -> list[SourceGraph]:
-    return rdf_sources(path.read_bytes(), fmt, path.stem, origin=str(path))
+    return rdf_sources(path.read_bytes(), fmt, id_from_stem(path.stem), origin=str(path))
 
 
 def rdf_sources(data: bytes, fmt: str, default_id: str, *, origin: str) -> list[SourceGraph]:
@@ -155,22 +162,26 @@ def rdf_sources(data: bytes, fmt: str, default_id: str, *, origin: str) -> list[
     graphs (…/source/ID) and stay what they are."""
     from .validation import parse_rdf
 
+    check_source_id(default_id, source=origin)
     quads = parse_rdf(data, fmt, source=origin)
-    default_id = quote(default_id, safe="-._")
     by_source: dict[str, list[ox.Quad]] = {}
     for quad in quads:
         graph = quad.graph_name
         if isinstance(graph, ox.DefaultGraph):
             source_id = default_id
-        elif isinstance(graph, ox.NamedNode) and graph.value.startswith(SOURCE) \
-                and len(graph.value) > len(SOURCE):
-            source_id = graph.value[len(SOURCE):]
         else:
-            raise InputError(
-                f"graph {graph} is not a source graph: name graphs {SOURCE}ID, or put the "
-                f"triples in the default graph to make them source {default_id!r}",
-                source=origin, field="graph",
-            )
+            source_id = id_of_graph(graph.value) if isinstance(graph, ox.NamedNode) else None
+            if source_id is None:
+                raise InputError(
+                    f"graph {graph} is not a source graph: name graphs {SOURCE}ID, or put the "
+                    f"triples in the default graph to make them source {default_id!r}",
+                    source=origin, field="graph",
+                )
+            if not is_source_id(source_id):
+                raise InputError(
+                    f"graph {graph} names source {source_id!r}, which is not a source id "
+                    f"({RULE})", source=origin, field="graph",
+                )
         target = source_graph(source_id)
         by_source.setdefault(source_id, []).append(
             ox.Quad(quad.subject, quad.predicate, quad.object, target))
@@ -183,6 +194,7 @@ def page_source(text: str, source_id: str, *, origin: str) -> SourceGraph:
     """A page sent as text (e.g. over HTTP) as a source."""
     from .pages import Page
 
+    check_source_id(source_id, source=origin)
     if not text.strip():
         raise InputError("the page is empty", source=origin)
     return _page_source(Page(source_id=source_id, text=text, path=origin))
@@ -240,7 +252,7 @@ def _validate(dataset: list[ox.Quad], data_dir: Path | None):
 
 def remove_source(store: EmbeddedStore, source_id: str) -> None:
     """Drop one source's graph and recompute the derived graph without it, atomically."""
-    graph = source_graph(source_id)
+    graph = source_graph(check_source_id(source_id))
     if graph not in store.named_graphs():
         raise NotFound(f"no source {source_id!r} in the store", field="source")
     rest = [q for q in store.quads() if q.graph_name not in (graph, DERIVED_GRAPH)]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
+from .source_ids import id_from_stem
 
 PAGE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 
@@ -38,8 +38,8 @@ class Page:
 
 
 def source_id_for(path: Path) -> str:
-    """Source ids are the file stem, made IRI-safe: `000_1327b00ca5eabaed.txt` -> same stem."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-") or "page"
+    """A page's source id: its file stem, made an id (source_ids.py)."""
+    return id_from_stem(path.stem)
 
 
 def read_page(path: Path | str, meta: dict | None = None) -> Page:

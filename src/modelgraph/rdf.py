@@ -27,7 +27,8 @@ from .records import (
     SourceInfo,
     VendorClaim,
 )
-from .vocab import DCTERMS, MG, PROV, RDF, RDFS, SCHEMA, SOURCE, XSD
+from .source_ids import source_graph
+from .vocab import DCTERMS, MG, PROV, RDF, RDFS, SCHEMA, XSD
 
 _DATE_TYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
 
@@ -39,10 +40,6 @@ RELATION_PROPERTIES = {
     "cheaper_than": MG.cheaperThan,
     "variant_of": MG.variantOf,
 }
-
-
-def source_graph(source_id: str) -> NamedNode:
-    return NamedNode(SOURCE + source_id)
 
 
 def literal(value) -> Literal:

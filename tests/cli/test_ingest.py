@@ -87,3 +87,63 @@ def test_a_catalogue_merges_with_the_seed_entities(data, run):
     cached = [c for c in conflicts if c["property"].endswith("cachedInputPrice")
               and c["subject"].endswith("/offer/openai/gpt-4o-mini")][0]
     assert any("models-dev" in v["sources"] for v in cached["values"])
+
+
+@pytest.mark.parametrize("source", ["a b", "a/b", "..", "a%20b",
+                                    "https://w3id.org/modelgraph/source/a b"])
+def test_remove_source_refuses_what_is_not_a_source_id_and_changes_nothing(data, run, source):
+    """Regression: `remove-source 'a b'` ended in a traceback (ValueError from the IRI)."""
+    before = _sources(run, data)
+    code, _, err = run("remove-source", source, "--data", data)
+    assert code == 2, err
+    assert "is not a source id" in err and "letters, digits" in err and "SOURCE" in err
+    assert _sources(run, data) == before
+
+
+def test_remove_source_takes_the_source_graph_iri_too(data, run):
+    graph = "https://w3id.org/modelgraph/source/004_852a53bb692f7bcf"
+    code, out, err = run("remove-source", graph, "--data", data)
+    assert code == 0, err
+    assert "removed source 004_852a53bb692f7bcf" in out
+    assert "004_852a53bb692f7bcf" not in _sources(run, data)
+    code, _, err = run("remove-source", f"<{graph}>", "--data", data)
+    assert code == 4 and "no source '004_852a53bb692f7bcf'" in err
+
+
+def test_an_rdf_file_stem_becomes_an_id_as_a_page_stem_does(data, run, tmp_path):
+    """Regression: the stem was percent-quoted (`my%20notes%20%28v2%29`), an id no URL
+    /sources/{id} could name."""
+    path = tmp_path / "my notes (v2).ttl"
+    path.write_text(GOOD)
+    code, out, err = run("ingest", path, "--data", data, "--format", "json", "-q")
+    assert code == 0, err
+    assert json.loads(out)["sources"][0]["source_id"] == "my-notes-v2"
+    assert "my-notes-v2" in _sources(run, data)
+
+
+@pytest.mark.parametrize("graph", ["a%20b", "a/b", ".."])
+def test_a_named_graph_that_names_no_source_id_is_refused(data, run, tmp_path, graph):
+    before = _sources(run, data)
+    path = tmp_path / "graphs.trig"
+    path.write_text(f"<https://w3id.org/modelgraph/source/{graph}> {{\n"
+                    "  <https://w3id.org/modelgraph/id/model/zeta-1> a "
+                    "<https://w3id.org/modelgraph/ontology#Model> . }\n")
+    code, _, err = run("ingest", path, "--data", data, "-q")
+    assert code == 2, err
+    assert f"source/{graph}> names source '{graph}', which is not a source id" in err
+    assert "graphs.trig" in err and "field 'graph'" in err
+    assert _sources(run, data) == before
+
+
+def test_a_trig_file_naming_several_source_graphs_makes_each_a_source(data, run, tmp_path):
+    path = tmp_path / "two.trig"
+    path.write_text(
+        "@prefix mg: <https://w3id.org/modelgraph/ontology#> .\n"
+        "<https://w3id.org/modelgraph/source/first> {"
+        " <https://w3id.org/modelgraph/id/model/zeta-1> a mg:Model . }\n"
+        "<https://w3id.org/modelgraph/source/second> {"
+        " <https://w3id.org/modelgraph/id/model/zeta-2> a mg:Model . }\n")
+    code, out, err = run("ingest", path, "--data", data, "--format", "json", "-q")
+    assert code == 0, err
+    assert [s["source_id"] for s in json.loads(out)["sources"]] == ["first", "second"]
+    assert {"first", "second"} <= set(_sources(run, data))

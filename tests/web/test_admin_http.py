@@ -69,3 +69,20 @@ def test_a_page_can_be_sent_as_text_and_an_unknown_page_is_a_400(client):
     assert response.status_code == 400 and "no extractor" in response.json()["message"]
     response = client.post("/sources/x", content=b"x", headers={**AUTH, "Content-Type": "image/png"})
     assert response.status_code == 415
+
+
+@pytest.mark.parametrize("path", ["/sources/a%20b", "/sources/a%2Fb", "/sources/a%3Cb%3E",
+                                  "/sources/%2E%2E"])
+def test_a_source_id_that_makes_no_iri_is_a_400_and_changes_nothing(client, path):
+    """Regression: `DELETE /sources/a%20b` was a 500 (pyoxigraph refused the graph IRI)."""
+    for response in (
+        client.delete(path, headers=AUTH),
+        client.post(path, content=GOOD, headers={**AUTH, "Content-Type": "text/turtle"}),
+        client.post(path, content=b"a page\n", headers={**AUTH, "Content-Type": "text/plain"}),
+    ):
+        assert response.status_code == 400, response.text
+        body = response.json()
+        assert body["error"] == "InputError" and body["field"] == "source_id"
+        assert "is not a source id" in body["message"] and "letters, digits" in body["message"]
+    assert _ids(client) == {"a", "b"}
+    assert client.get(path).status_code == 404  # reading one is still "no such source"

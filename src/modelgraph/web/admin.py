@@ -1,7 +1,7 @@
 """Curator writes over HTTP, for holders of the admin token (`Authorization: Bearer …`):
 
 * ``POST /sources/{source_id}`` — the body (RDF by Content-Type, or a page as text/plain)
-  replaces that source's graph;
+  replaces that source's graph (source ids: source_ids.py);
 * ``POST /sources/models.dev`` — (re)import the models.dev catalogue (``?skip_invalid=true``
   to leave out and list bad records instead of refusing);
 * ``DELETE /sources/{source_id}`` — remove a source.
@@ -27,6 +27,7 @@ from ..ingest import (
     remove_source,
     summarise,
 )
+from ..source_ids import check_source_id
 from ..store.base import Store
 from .context import service
 from .validation import INPUT_TYPES
@@ -61,9 +62,11 @@ async def import_models_dev(
     return JSONResponse(await run_in_threadpool(_write, request, sources))
 
 
-@router.post("/sources/{source_id}", summary="Replace one source's graph (admin)")
+# `:path` so that an id with a `/` in it (sent as %2F) is refused as an id, not unrouted
+@router.post("/sources/{source_id:path}", summary="Replace one source's graph (admin)")
 async def put_source(request: Request, source_id: str) -> JSONResponse:
     service(request).require_admin(request)
+    check_source_id(source_id, field="source_id")
     body = await request.body()
     media = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     origin = f"request body for source {source_id}"
@@ -84,10 +87,11 @@ async def put_source(request: Request, source_id: str) -> JSONResponse:
     return JSONResponse(await run_in_threadpool(_write, request, sources))
 
 
-@router.delete("/sources/{source_id}", summary="Remove one source (admin)")
+@router.delete("/sources/{source_id:path}", summary="Remove one source (admin)")
 async def delete_source(request: Request, source_id: str) -> JSONResponse:
     svc = service(request)
     svc.require_admin(request)
+    check_source_id(source_id, field="source_id")
 
     def remove() -> str:
         with svc.write_lock:

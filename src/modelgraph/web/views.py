@@ -287,7 +287,9 @@ async def sources(request: Request, format: str | None = FORMAT) -> Response:
     return await _answer(request, format, view("sources_view"))
 
 
-@router.get("/sources/{source_id}", summary="One source: metadata and its triples",
+# `:path` as the admin writes to /sources/{id} have it: /sources/a/b is no source (404),
+# not a GET of a write-only URL (405)
+@router.get("/sources/{source_id:path}", summary="One source: metadata and its triples",
             tags=["views"])
 async def source(
     request: Request,
