@@ -157,16 +157,25 @@ def _rdf_sources(path: Path, fmt: str) -> list[SourceGraph]:
     return rdf_sources(path.read_bytes(), fmt, id_from_stem(path.stem), origin=str(path))
 
 
-def rdf_sources(data: bytes, fmt: str, default_id: str, *, origin: str) -> list[SourceGraph]:
+def rdf_sources(data: bytes, fmt: str, default_id: str, *, origin: str,
+                one_source: bool = False) -> list[SourceGraph]:
     """Triples in the default graph become source `default_id`; named graphs must be source
-    graphs (…/source/ID) and stay what they are."""
+    graphs (…/source/ID) and stay what they are. With `one_source` (a request that names
+    the one source it replaces) the only named graph allowed is `default_id`'s own."""
     from .validation import parse_rdf
 
-    check_source_id(default_id, source=origin)
+    own_graph = source_graph(check_source_id(default_id, source=origin))
     quads = parse_rdf(data, fmt, source=origin)
     by_source: dict[str, list[ox.Quad]] = {}
     for quad in quads:
         graph = quad.graph_name
+        if one_source and graph not in (own_graph, ox.DefaultGraph()):
+            raise InputError(
+                f"graph {graph} is not the graph of source {default_id!r} ({own_graph}), the "
+                f"one source this request replaces: send its triples only, in the default "
+                f"graph or in {own_graph}",
+                source=origin, field="graph",
+            )
         if isinstance(graph, ox.DefaultGraph):
             source_id = default_id
         else:

@@ -86,3 +86,43 @@ def test_a_source_id_that_makes_no_iri_is_a_400_and_changes_nothing(client, path
         assert "is not a source id" in body["message"] and "letters, digits" in body["message"]
     assert _ids(client) == {"a", "b"}
     assert client.get(path).status_code == 404  # reading one is still "no such source"
+
+
+SRC = "https://w3id.org/modelgraph/source/"
+ZETA = ("<https://w3id.org/modelgraph/id/model/zeta-1> "
+        "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<https://w3id.org/modelgraph/ontology#Model>")
+
+
+def _triples(client, source_id: str) -> int:
+    return client.get(f"/sources/{source_id}").json()["data"]["triples"]
+
+
+@pytest.mark.parametrize(("media", "body", "graph"), [
+    ("application/trig", f"<{SRC}a> {{ {ZETA} . }}", SRC + "a"),
+    ("application/n-quads", f"{ZETA} <{SRC}a> .", SRC + "a"),
+    ("application/trig", f"{ZETA} .\n<{SRC}b> {{ {ZETA} . }}", SRC + "b"),
+    ("application/trig", f"<https://example.org/g> {{ {ZETA} . }}", "https://example.org/g"),
+])
+def test_a_body_naming_a_graph_other_than_the_paths_source_is_refused(client, media, body,
+                                                                     graph):
+    """Regression: POST /sources/zeta with a TriG body whose graph is …/source/a replaced
+    source a. The path names the one source replaced."""
+    before = {sid: _triples(client, sid) for sid in ("a", "b")}
+    response = client.post("/sources/zeta", content=body.encode(),
+                           headers={**AUTH, "Content-Type": media})
+    assert response.status_code == 400, response.text
+    error = response.json()
+    assert error["error"] == "InputError" and error["field"] == "graph"
+    assert f"<{graph}>" in error["message"] and "'zeta'" in error["message"]
+    assert {sid: _triples(client, sid) for sid in ("a", "b")} == before
+    assert _ids(client) == {"a", "b"}
+
+
+def test_a_body_in_the_paths_own_source_graph_is_that_source(client):
+    body = f"<{SRC}zeta> {{ {ZETA} . }}\n{ZETA} .".encode()
+    response = client.post("/sources/zeta", content=body,
+                           headers={**AUTH, "Content-Type": "application/trig"})
+    assert response.status_code == 200, response.text
+    assert [s["source_id"] for s in response.json()["sources"]] == ["zeta"]
+    assert _ids(client) == {"a", "b", "zeta"}

@@ -1,7 +1,8 @@
 """Curator writes over HTTP, for holders of the admin token (`Authorization: Bearer …`):
 
 * ``POST /sources/{source_id}`` — the body (RDF by Content-Type, or a page as text/plain)
-  replaces that source's graph (source ids: source_ids.py);
+  replaces that source's graph (source ids: source_ids.py); RDF goes in the default graph
+  or in that source's graph, never another's;
 * ``POST /sources/models.dev`` — (re)import the models.dev catalogue (``?skip_invalid=true``
   to leave out and list bad records instead of refusing);
 * ``DELETE /sources/{source_id}`` — remove a source.
@@ -71,8 +72,9 @@ async def put_source(request: Request, source_id: str) -> JSONResponse:
     media = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     origin = f"request body for source {source_id}"
     if media in INPUT_TYPES:
+        # the path names the one source replaced: a graph of another source is refused
         sources = await run_in_threadpool(rdf_sources, body, INPUT_TYPES[media], source_id,
-                                          origin=origin)
+                                          origin=origin, one_source=True)
     elif media in PAGE_TYPES:
         try:
             text = body.decode("utf-8")
