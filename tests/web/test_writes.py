@@ -257,3 +257,75 @@ def test_each_operation_of_an_update_sees_the_graphs_the_ones_before_it_wrote(ad
     response = _update(admin_client, steps)
     assert response.status_code == 200, response.text
     assert admin_client.get("/health").json()["triples"] == before  # inserted, then deleted
+
+
+ONTOLOGY = "https://w3id.org/modelgraph/ontology"
+DERIVED = "https://w3id.org/modelgraph/derived"
+OWL = "http://www.w3.org/2002/07/owl#"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def conflicted(request):
+    """Two sources that disagree on a price, with the ontology and the derived graph."""
+    from modelgraph.derive import with_derived
+
+    from .. import fictional
+
+    with served(request, with_derived(fictional.quads()), admin_token=TOKEN) as client:
+        yield client
+
+
+def _conflicts(client) -> int:
+    return client.get("/conflicts").json()["data"]["total"]
+
+
+@pytest.mark.parametrize(("update", "graph"), [
+    (f"DROP GRAPH <{ONTOLOGY}>", ONTOLOGY),
+    (f"DELETE WHERE {{ GRAPH <{ONTOLOGY}> {{ ?p a <{OWL}FunctionalProperty> }} }}", ONTOLOGY),
+    (f"INSERT DATA {{ GRAPH <{ONTOLOGY}> {{ <{ONTOLOGY}> <{OWL}versionInfo> 'mine' }} }}",
+     ONTOLOGY),
+    (f"CLEAR GRAPH <{DERIVED}>", DERIVED),
+    (f"INSERT DATA {{ GRAPH <{DERIVED}> {{ <{DERIVED}> <{OWL}versionInfo> 'mine' }} }}",
+     DERIVED),
+    ("DROP ALL", ONTOLOGY),
+    (f"CLEAR GRAPH <{SRC}a> ; DROP GRAPH <{DERIVED}>", DERIVED),
+])
+def test_an_update_that_changes_the_ontology_or_the_derived_graph_is_refused(conflicted,
+                                                                            update, graph):
+    """Regression: `DROP GRAPH <ontology>` (or clearing the derived graph) was written, and
+    /conflicts was empty after it."""
+    before = conflicted.get("/health").json()
+    assert _conflicts(conflicted) == 1
+    response = _update(conflicted, update)
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["error"] == "ForbiddenOperation" and body["source"] == "update"
+    assert f"changes graph <{graph}>" in body["message"]
+    assert ("shipped with this release" if graph == ONTOLOGY else "recomputed from the source"
+            ) in body["message"]
+    assert "nothing was written" in body["message"]
+    after = conflicted.get("/health").json()
+    assert (after["generation"], after["triples"]) == (before["generation"], before["triples"])
+    assert _conflicts(conflicted) == 1
+
+
+def test_an_update_that_leaves_the_protected_graphs_as_they_are_may_name_them(conflicted):
+    unchanged = (f"CLEAR SILENT GRAPH <https://w3id.org/modelgraph/no-such-graph> ;\n"
+                 f"DELETE DATA {{ GRAPH <{DERIVED}> {{ <{DERIVED}> <{OWL}versionInfo> 'no' }} }}")
+    assert _update(conflicted, unchanged).status_code == 200
+    assert _conflicts(conflicted) == 1
+
+
+@pytest.mark.parametrize("graph", [ONTOLOGY, DERIVED])
+@pytest.mark.parametrize("method", ["put", "post", "delete"])
+def test_graph_store_writes_to_the_ontology_or_the_derived_graph_are_refused(conflicted,
+                                                                            method, graph):
+    before = conflicted.get("/health").json()["generation"]
+    response = conflicted.request(method, "/rdf-graphs/service", params={"graph": graph},
+                                  content=b"", headers={**AUTH, "Content-Type": "text/turtle"})
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["error"] == "ForbiddenOperation" and body["field"] == "graph"
+    assert f"graph <{graph}> cannot be written" in body["message"]
+    assert conflicted.get("/health").json()["generation"] == before
+    assert _conflicts(conflicted) == 1

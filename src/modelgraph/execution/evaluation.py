@@ -24,6 +24,7 @@ from .jobs import (
     RESULTS,
     VIEW,
     DatasetJob,
+    ForbiddenOperation,
     GraphJob,
     InfoJob,
     NotAcceptable,
@@ -234,6 +235,7 @@ def updated_copy(quads, job: UpdateJob) -> bytes:
     """N-Quads of `quads` as they would be after `job`'s update (applied to a copy)."""
     copy = ox.Store()
     copy.bulk_extend(quads)
+    protected = {iri: _graph_quads(copy, iri) for iri, _ in job.protected}
     try:
         apply_over_union(copy, job.sparql, job.base_iri)
     except SyntaxError as exc:
@@ -242,7 +244,17 @@ def updated_copy(quads, job: UpdateJob) -> bytes:
         raise QueryEvaluationError(
             f"the update cannot be applied: {exc}", source="update"
         ) from None
+    for iri, why in job.protected:
+        if _graph_quads(copy, iri) != protected[iri]:
+            raise ForbiddenOperation(
+                f"the update changes graph <{iri}>, which {why}; nothing was written",
+                source="update",
+            )
     return copy.dump(format=ox.RdfFormat.N_QUADS)
+
+
+def _graph_quads(store: ox.Store, iri: str) -> set[ox.Quad]:
+    return set(store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
 
 
 def _rdf_format(name: str) -> ox.RdfFormat:

@@ -60,10 +60,12 @@ class InfoJob:
 
 @dataclass(frozen=True, slots=True)
 class UpdateJob:
-    """Apply a SPARQL Update to a *copy* of the live graph; return the copy as N-Quads."""
+    """Apply a SPARQL Update to a *copy* of the live graph; return the copy as N-Quads.
+    An update that changes a `protected` graph (IRI, why it may not change) is refused."""
 
     sparql: str
     base_iri: str | None = None
+    protected: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 GET/HEAD `?graph=<iri>` one source graph, `?default` the default graph (the union of all
 named graphs), neither: the whole dataset (TriG / N-Quads). Formats are negotiated.
-PUT/POST/DELETE `?graph=<iri>` need the admin token and go through validation (writes.py).
+PUT/POST/DELETE `?graph=<iri>` need the admin token and go through validation (writes.py);
+the ontology and the derived graph cannot be written.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError, NotFound, RdfSyntaxError
-from ..execution import DATASET, GRAPH, DatasetJob, GraphJob, InfoJob
+from ..execution import DATASET, GRAPH, DatasetJob, ForbiddenOperation, GraphJob, InfoJob
 from .context import service
 from .errors import UnsupportedMediaType
 from .negotiation import negotiate, offers
-from .writes import apply_update, graph_update
+from .writes import PROTECTED_GRAPHS, apply_update, graph_update
 
 router = APIRouter(tags=["Graph Store Protocol"])
 PATH = "/rdf-graphs/service"
@@ -72,6 +73,9 @@ async def write_graph(request: Request) -> Response:
             "the named graphs and cannot be written itself",
             field="graph",
         )
+    if graph in PROTECTED_GRAPHS:
+        raise ForbiddenOperation(
+            f"graph <{graph}> cannot be written: it {PROTECTED_GRAPHS[graph]}", field="graph")
     if request.method == "DELETE":
         info = await run_in_threadpool(svc.executor.run, InfoJob())
         if graph not in info.info["named_graphs"]:

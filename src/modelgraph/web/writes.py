@@ -3,7 +3,9 @@
 A write never touches the live graph: a worker applies the update to a *copy* of the live
 generation (under the usual time limit) and returns it; the copy is validated against the
 SHACL shapes and only a conforming copy becomes the next generation (atomically, as a
-build does). A nonconforming one is refused with 422 and the validation report.
+build does). A nonconforming one is refused with 422 and the validation report. An update
+that changes the ontology graph or the derived graph (`PROTECTED_GRAPHS`) is refused with
+400 before that: the worker compares them before and after (execution/evaluation.py).
 
 On a remote store the copy is made in memory from the server's data (execution/remote.py)
 and a conforming result is written back as the graphs that changed, in one update request
@@ -20,19 +22,28 @@ from starlette.concurrency import run_in_threadpool
 from ..derive import DERIVED_GRAPH, with_derived
 from ..errors import InputError, ValidationFailed
 from ..execution import Output, UpdateJob, check_update
+from ..resources import ontology_graph_iri
 from ..store.base import Store
 from ..store.embedded import EmbeddedStore
 from .context import Service
 from .errors import Conflict
 
 _CHANGED = "the graph changed while the update ran; nothing was written, retry"
+# Graphs no write may change, and why (ingest refuses them too): changed, the ontology
+# would no longer be this release's (nor declare what conflicts are found on), and a
+# derived graph written by hand would be replaced without a word by the recomputed one.
+PROTECTED_GRAPHS: dict[str, str] = {
+    ontology_graph_iri().value: "is the ontology shipped with this release of modelgraph",
+    DERIVED_GRAPH.value: "is recomputed from the source graphs after every write",
+}
 
 
 async def apply_update(service: Service, sparql: str, *, base_iri: str | None = None) -> dict:
     """Apply `sparql` (already authorised) and return a summary of the new generation;
     relative IRIs in it are resolved against `base_iri` (the endpoint's URL)."""
     check_update(sparql, allow_service_calls=service.settings.allow_service_calls)
-    output = await run_in_threadpool(service.executor.run, UpdateJob(sparql, base_iri))
+    job = UpdateJob(sparql, base_iri, protected=tuple(PROTECTED_GRAPHS.items()))
+    output = await run_in_threadpool(service.executor.run, job)
     return await run_in_threadpool(_validate_and_write, service, output)
 
 
