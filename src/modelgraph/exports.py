@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 
@@ -80,6 +81,43 @@ def build_context() -> dict:
 def context() -> dict:
     """The published context (the committed file; a test keeps it equal to build_context)."""
     return json.loads(context_path().read_text())
+
+
+def with_own_context(data: bytes, urls: Collection[str]) -> bytes:
+    """A JSON-LD document whose ``@context`` names ours by URL (`urls`: where this service
+    publishes it), with the context put inline. Contexts are never fetched, so without this
+    a document the service itself produced could not be sent back. Anything else, and
+    text that is not JSON (the parser reports it), is returned unchanged."""
+    if not urls:
+        return data
+    try:
+        document = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return data
+    own = context()["@context"]
+
+    def inline(value):
+        if isinstance(value, str) and value in urls:
+            return own
+        if isinstance(value, list):
+            return [inline(item) for item in value]
+        return value
+
+    def walk(node) -> bool:
+        changed = False
+        if isinstance(node, dict):
+            if "@context" in node:
+                before = node["@context"]
+                node["@context"] = inline(before)
+                changed = node["@context"] != before
+            for value in node.values():
+                changed = walk(value) or changed
+        elif isinstance(node, list):
+            for value in node:
+                changed = walk(value) or changed
+        return changed
+
+    return json.dumps(document).encode() if walk(document) else data
 
 
 def view_jsonld(view: dict) -> dict:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import shelve
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,14 +158,14 @@ def _rdf_sources(path: Path, fmt: str) -> list[SourceGraph]:
 
 
 def rdf_sources(data: bytes, fmt: str, default_id: str, *, origin: str,
-                one_source: bool = False) -> list[SourceGraph]:
+                one_source: bool = False, context_urls: Collection[str] = ()) -> list[SourceGraph]:
     """Triples in the default graph become source `default_id`; named graphs must be source
     graphs (…/source/ID) and stay what they are. With `one_source` (a request that names
     the one source it replaces) the only named graph allowed is `default_id`'s own."""
     from .validation import parse_rdf
 
     own_graph = source_graph(check_source_id(default_id, source=origin))
-    quads = parse_rdf(data, fmt, source=origin)
+    quads = parse_rdf(data, fmt, source=origin, context_urls=context_urls)
     by_source: dict[str, list[ox.Quad]] = {}
     for quad in quads:
         graph = quad.graph_name

@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import OrderedDict
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Collection, Iterable, MutableMapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from urllib.parse import quote
@@ -39,6 +39,7 @@ import rdflib
 from rdflib.namespace import RDF, RDFS, SH
 
 from .errors import InputError, RdfSyntaxError
+from .exports import with_own_context
 from .resources import ontology_path, shapes_dir
 from .shacl import core, sparql
 from .shacl.issues import SEVERITIES, ValidationIssue
@@ -247,16 +248,20 @@ def validate_quads(
     return _validate(quads, DEFAULT_SOURCE, list(extra_issues), cache)
 
 
-def validate_rdf(data: str | bytes, fmt: str, *, source: str = "input") -> ValidationReport:
+def validate_rdf(data: str | bytes, fmt: str, *, source: str = "input",
+                 context_urls: Collection[str] = ()) -> ValidationReport:
     """Parse RDF text (turtle, trig, nquads, ntriples, jsonld, rdfxml) and validate it.
 
     Unparsable text raises RdfSyntaxError with line and column. Remote JSON-LD contexts are
-    never fetched (a document that needs one is an error).
+    never fetched (a document that needs one is an error), except `context_urls`: where the
+    service publishes its own context, put inline.
     """
-    return _validate(parse_rdf(data, fmt, source=source), source, [], None)
+    return _validate(parse_rdf(data, fmt, source=source, context_urls=context_urls),
+                     source, [], None)
 
 
-def parse_rdf(data: str | bytes, fmt: str, *, source: str = "input") -> list[ox.Quad]:
+def parse_rdf(data: str | bytes, fmt: str, *, source: str = "input",
+              context_urls: Collection[str] = ()) -> list[ox.Quad]:
     rdf_format = FORMATS.get(fmt.lower().replace("-", "").replace("/", ""))
     if rdf_format is None:
         raise InputError(
@@ -264,6 +269,8 @@ def parse_rdf(data: str | bytes, fmt: str, *, source: str = "input") -> list[ox.
             field="format",
         )
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    if rdf_format == ox.RdfFormat.JSON_LD:
+        raw = with_own_context(raw, context_urls)
     try:
         return list(ox.parse(raw, format=rdf_format))
     except SyntaxError as exc:
@@ -271,7 +278,9 @@ def parse_rdf(data: str | bytes, fmt: str, *, source: str = "input") -> list[ox.
         if message.startswith("Parser error") and ": " in message:
             message = message.split(": ", 1)[1]
         if "LoadDocumentCallback" in message:
-            message = "remote JSON-LD contexts are not fetched; put the @context inline"
+            message = ("remote JSON-LD contexts are not fetched; put the @context inline "
+                       "(modelgraph's own is ontology/context.jsonld, and the service "
+                       "recognises its /context.jsonld URL in what is sent to it)")
         raise RdfSyntaxError(
             f"not valid {fmt}: {message}", source=source, line=exc.lineno, column=exc.offset
         ) from None

@@ -126,3 +126,25 @@ def test_a_body_in_the_paths_own_source_graph_is_that_source(client):
     assert response.status_code == 200, response.text
     assert [s["source_id"] for s in response.json()["sources"]] == ["zeta"]
     assert _ids(client) == {"a", "b", "zeta"}
+
+
+def test_json_ld_naming_the_services_own_context_url_is_read_with_that_context(client):
+    served = client.get("/models/acme-swift", headers={"Accept": "application/ld+json"})
+    assert "http://testserver/context.jsonld" in served.text  # how its documents name it
+    body = b"""{"@context": ["http://testserver/context.jsonld", {"z": "https://example.org/"}],
+                "id": "mgid:model/zeta-1", "type": "Model", "label": "Zeta 1"}"""
+    headers = {**AUTH, "Content-Type": "application/ld+json"}
+    response = client.post("/sources/zeta", content=body, headers=headers)
+    assert response.status_code == 200, response.text
+    assert client.get("/models/zeta-1").json()["data"]["label"] == "Zeta 1"
+    checked = client.post("/validate", content=served.content,
+                          headers={"Content-Type": "application/ld+json"})
+    assert checked.status_code == 200, checked.text  # parsed; the report says what it finds
+
+
+def test_a_json_ld_document_naming_any_other_context_url_is_refused_unfetched(client):
+    body = b'{"@context": "http://elsewhere.example/context.jsonld", "@id": "x:y"}'
+    response = client.post("/sources/other", content=body,
+                           headers={**AUTH, "Content-Type": "application/ld+json"})
+    assert response.status_code == 400 and "not fetched" in response.json()["message"]
+    assert "other" not in _ids(client)

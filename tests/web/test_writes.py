@@ -136,6 +136,18 @@ def test_graph_store_put_post_and_delete_write_through_validation(admin_client):
     assert again.status_code == 404
 
 
+def test_graph_store_reads_json_ld_that_names_the_services_own_context(admin_client):
+    graph = SRC + "delta"
+    body = (b'{"@context": "http://testserver/context.jsonld", "id": "src:delta",'
+            b' "type": "SourcePage", "dcterms:identifier": "delta"}')
+    put = admin_client.put("/rdf-graphs/service", params={"graph": graph}, content=body,
+                           headers={**AUTH, "Content-Type": "application/ld+json"})
+    assert put.status_code == 200, put.text
+    read = admin_client.get("/rdf-graphs/service", params={"graph": graph},
+                            headers={"Accept": "application/n-triples"})
+    assert len(list(ox.parse(read.content, format=ox.RdfFormat.N_TRIPLES))) == 2
+
+
 def test_graph_store_writes_refuse_unreadable_bodies(admin_client):
     target = {"graph": SRC + "delta"}
     bad = admin_client.put(

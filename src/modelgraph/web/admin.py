@@ -30,7 +30,7 @@ from ..ingest import (
 )
 from ..source_ids import check_source_id
 from ..store.base import Store
-from .context import service
+from .context import own_context_urls, service
 from .validation import INPUT_TYPES
 
 router = APIRouter(tags=["admin"])
@@ -74,7 +74,8 @@ async def put_source(request: Request, source_id: str) -> JSONResponse:
     if media in INPUT_TYPES:
         # the path names the one source replaced: a graph of another source is refused
         sources = await run_in_threadpool(rdf_sources, body, INPUT_TYPES[media], source_id,
-                                          origin=origin, one_source=True)
+                                          origin=origin, one_source=True,
+                                          context_urls=own_context_urls(request))
     elif media in PAGE_TYPES:
         try:
             text = body.decode("utf-8")

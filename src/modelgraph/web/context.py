@@ -66,3 +66,9 @@ class Service:
 
 def service(request: Request) -> Service:
     return request.app.state.service
+
+
+def own_context_urls(request: Request) -> tuple[str, ...]:
+    """Where this service publishes its JSON-LD context, as the documents it serves to this
+    client name it: a document sent back in is read with the context inline."""
+    return (str(request.url_for("jsonld_context")),)

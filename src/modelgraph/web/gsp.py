@@ -15,7 +15,8 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError, NotFound, RdfSyntaxError
 from ..execution import DATASET, GRAPH, DatasetJob, ForbiddenOperation, GraphJob, InfoJob
-from .context import service
+from ..exports import with_own_context
+from .context import own_context_urls, service
 from .errors import UnsupportedMediaType
 from .negotiation import negotiate, offers
 from .writes import PROTECTED_GRAPHS, apply_update, graph_update
@@ -115,6 +116,8 @@ def _read_triples(request: Request, body: bytes) -> list[ox.Triple]:
             "RDF/XML, JSON-LD, TriG or N-Quads",
             field="Content-Type",
         )
+    if fmt == ox.RdfFormat.JSON_LD:
+        body = with_own_context(body, own_context_urls(request))
     try:
         quads = list(ox.parse(body, format=fmt))
     except SyntaxError as exc:

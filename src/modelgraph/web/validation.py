@@ -21,7 +21,7 @@ from ..execution import DatasetJob
 from ..pipeline import conflict_issues
 from ..store.embedded import EmbeddedStore
 from ..validation import ValidationReport, validate_quads, validate_rdf
-from .context import service
+from .context import own_context_urls, service
 from .errors import UnsupportedMediaType
 from .negotiation import HTML_PAGE, Format, negotiate
 
@@ -105,7 +105,8 @@ async def validate(
     body = await request.body()
     if not body.strip():
         raise InputError("send the RDF to check as the request body", field="body")
-    report = await run_in_threadpool(validate_rdf, body, fmt, source="request body")
+    report = await run_in_threadpool(validate_rdf, body, fmt, source="request body",
+                                     context_urls=own_context_urls(request))
     return render(request, report, format)
 
 
