@@ -4,9 +4,12 @@ Exit codes:
   0  success
   1  unexpected internal error (a bug: please report it)
   2  bad input: unreadable page, unknown format, bad RDF or SPARQL, bad option
+     (also a --port already in use)
   3  SHACL violations: the data was refused (the stored graph is unchanged)
   4  not found (no such graph)
   5  store unavailable (not built yet, locked, unreachable)
+130  interrupted (Ctrl-C): a write not finished leaves the store as it was; `serve`
+     stopped by Ctrl-C shuts down cleanly and exits 0
 
 Every command that uses the store takes --data DIR (the embedded store) or --store URL (a
 SPARQL triplestore such as `oxigraph serve`; see docs/remote-stores.md); without either,
@@ -25,7 +28,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import pipeline
-from .errors import InputError, ModelgraphError, NotFound, StoreError, ValidationFailed
+from .errors import (
+    InputError,
+    ModelgraphError,
+    NotFound,
+    QueryEvaluationError,
+    StoreError,
+    ValidationFailed,
+)
 from .pages import read_page
 from .store import ENV_STORE_URL, is_store_url
 from .store.base import Store
@@ -48,10 +58,29 @@ RESULT_FORMATS = {
 }
 
 DEFAULT_SEEDS = Path("seeds")
+ENV_ALLOW_SERVICE_CALLS = "MODELGRAPH_ALLOW_SERVICE_CALLS"
+INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
-    return Path(args.data) if args.data else default_data_dir()
+    if args.data:
+        return _usable_data_dir(Path(args.data), "--data")
+    return _usable_data_dir(default_data_dir(),
+                            ENV_DATA_DIR if os.environ.get(ENV_DATA_DIR) else None)
+
+
+def _usable_data_dir(path: Path, option: str | None) -> Path:
+    """`path` if it can be a data directory: it need not exist yet (a build makes it), but
+    neither it nor a folder on its way may be a file."""
+    for existing in (path, *path.parents):
+        if not existing.exists():
+            continue
+        if not existing.is_dir():
+            what = "a file" if existing == path else f"inside {existing}, which is a file"
+            raise InputError(f"{what}, not a data directory; give a directory (`modelgraph "
+                             "build --data DIR` makes one)", source=str(path), field=option)
+        break
+    return path
 
 
 def _store_url(args: argparse.Namespace) -> str | None:
@@ -88,9 +117,17 @@ def _where(store: Store) -> str:
 
 
 def _write(args: argparse.Namespace, payload: bytes | str) -> None:
-    data = payload.encode() if isinstance(payload, str) else payload
+    """The command's answer to stdout, or to --output FILE (text ends with a newline)."""
+    if isinstance(payload, str):
+        data = payload.encode() if payload.endswith("\n") else (payload + "\n").encode()
+    else:
+        data = payload
     if getattr(args, "output", None):
-        Path(args.output).write_bytes(data)
+        try:
+            Path(args.output).write_bytes(data)
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc.strerror}", source=args.output,
+                             field="--output") from None
     else:
         sys.stdout.buffer.write(data)
         if not data.endswith(b"\n"):
@@ -114,23 +151,24 @@ def cmd_build(args: argparse.Namespace) -> int:
         _write(args, json.dumps(summary, indent=2))
         return 0
     width = max(len(s.source_id) for s in dataset.sources)
-    print(f"{'source':<{width}}  {'format':<13} {'claims':>6} {'triples':>7}  site / title")
+    lines = [f"{'source':<{width}}  {'format':<13} {'claims':>6} {'triples':>7}  site / title"]
     for source in dataset.sources:
         label = " / ".join(x for x in (source.site, source.title) if x)
-        print(
+        lines.append(
             f"{source.source_id:<{width}}  {source.extractor:<13} {source.claims:>6} "
             f"{source.triples:>7}  {label}"
         )
-    print(
+    lines.append(
         f"{len(dataset.sources)} sources, {len(dataset.quads)} quads (incl. ontology); "
         f"{len(dataset.report.warnings())} warning(s), {len(dataset.conflicts)} conflict(s)"
     )
     if result.data_dir is not None:
-        print(f"stored in {result.data_dir} (generation {result.generation})")
+        lines.append(f"stored in {result.data_dir} (generation {result.generation})")
     elif store is not None:
-        print(f"stored in {store.url} (modelgraph's graphs there replaced)")
+        lines.append(f"stored in {store.url} (modelgraph's graphs there replaced)")
     else:
-        print("dry run: nothing stored")
+        lines.append("dry run: nothing stored")
+    _write(args, "\n".join(lines))
     return 0
 
 
@@ -229,23 +267,73 @@ def _guess_rdf_format(path: Path) -> str:
 
 def cmd_query(args: argparse.Namespace) -> int:
     text = _query_text(args)
+    calls_out = _check_query(text)
     store = _open(args)
     result = store.query(text)
-    if isinstance(result, ox.QueryBoolean):
-        if args.format in RESULT_FORMATS:
-            _write(args, result.serialize(format=RESULT_FORMATS[args.format]))
-        else:
-            print("true" if bool(result) else "false")
-        return 0
-    if isinstance(result, ox.QueryTriples):
-        fmt = RDF_FORMATS.get(args.format, ox.RdfFormat.TURTLE)
-        _write(args, ox.serialize(dict.fromkeys(result), format=fmt, prefixes=_prefixes()))
-        return 0
-    if args.format in RESULT_FORMATS:
-        _write(args, result.serialize(format=RESULT_FORMATS[args.format]))
-        return 0
-    _write(args, _table(result))
+    try:  # evaluation is lazy: it goes on while the answer is written out
+        payload = _answer(result, args.format)
+    except RuntimeError as exc:
+        raise QueryEvaluationError(f"the query cannot be evaluated: {exc}",
+                                   source="query") from None
+    except OSError as exc:
+        if calls_out:
+            raise QueryEvaluationError(f"a SERVICE call failed: {exc}", source="query") from None
+        raise StoreError(f"the query failed while reading data: {exc}",
+                         source=_where(store)) from None
+    _write(args, payload)
     return 0
+
+
+def _answer(result, fmt: str) -> bytes | str:
+    if isinstance(result, ox.QueryBoolean):
+        if fmt in RESULT_FORMATS:
+            return result.serialize(format=RESULT_FORMATS[fmt])
+        return "true" if bool(result) else "false"
+    if isinstance(result, ox.QueryTriples):
+        rdf_format = RDF_FORMATS.get(fmt, ox.RdfFormat.TURTLE)
+        return ox.serialize(dict.fromkeys(result), format=rdf_format, prefixes=_prefixes())
+    if fmt in RESULT_FORMATS:
+        return result.serialize(format=RESULT_FORMATS[fmt])
+    return _table(result)
+
+
+def _check_query(text: str) -> bool:
+    """Refuse what `query` must not run: updates, and SERVICE (it fetches URLs) unless
+    $MODELGRAPH_ALLOW_SERVICE_CALLS allows it, as the service does. True if it calls out."""
+    from .execution.jobs import ForbiddenOperation
+    from .execution.lexer import position
+    from .execution.policy import scan
+
+    shape = scan(text)
+    if shape.is_update:
+        raise ForbiddenOperation(
+            f"{shape.form} is a SPARQL Update operation; `modelgraph query` only runs queries "
+            "(the service applies updates sent to /sparql with its admin token)",
+            source="query",
+        )
+    if shape.service_at is None:
+        return False
+    if not _service_calls_allowed():
+        line, column = position(text, shape.service_at)
+        raise ForbiddenOperation(
+            f"SERVICE (federated query) is disabled: it would fetch other URLs; allow it with "
+            f"{ENV_ALLOW_SERVICE_CALLS}=true",
+            source="query", line=line, column=column,
+        )
+    return True
+
+
+def _service_calls_allowed() -> bool:
+    """The service's `allow_service_calls` setting, read from the environment alone (a bad
+    value of another setting does not concern `query`)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    value = os.environ.get(ENV_ALLOW_SERVICE_CALLS, "false")
+    try:
+        return TypeAdapter(bool).validate_python(value)
+    except ValidationError:
+        raise InputError(f"must be true or false, not {value!r}",
+                         field=ENV_ALLOW_SERVICE_CALLS) from None
 
 
 def _query_text(args: argparse.Namespace) -> str:
@@ -311,13 +399,15 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         _write(args, json.dumps([c.to_dict() for c in conflicts], indent=2))
         return 0
     if not conflicts:
-        print("no conflicts: every source agrees (allowing for rounding)")
+        _write(args, "no conflicts: every source agrees (allowing for rounding)")
         return 0
+    lines = []
     for conflict in conflicts:
-        print(f"{_shorten(conflict.subject)}  {_shorten(conflict.property)}")
+        lines.append(f"{_shorten(conflict.subject)}  {_shorten(conflict.property)}")
         for value in conflict.values:
-            print(f"    {value.value:<14} {', '.join(value.sources)}")
-    print(f"{len(conflicts)} conflict(s)")
+            lines.append(f"    {value.value:<14} {', '.join(value.sources)}")
+    lines.append(f"{len(conflicts)} conflict(s)")
+    _write(args, "\n".join(lines))
     return 0
 
 
@@ -348,13 +438,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write(args, json.dumps(summary, indent=2))
         return 0
+    lines = []
     for source in summary["sources"]:
-        print(f"{source['source_id']}: {source['triples']} triples from {source['origin']}")
+        lines.append(f"{source['source_id']}: {source['triples']} triples from {source['origin']}")
         for skipped in source["skipped_records"]:
-            print(f"    skipped (invalid): {skipped}")
+            lines.append(f"    skipped (invalid): {skipped}")
     stored = f"generation {result.generation}" if result.generation else _where(store)
-    print(f"stored in {stored}; {summary['warnings']} warning(s), "
-          f"{result.conflicts} conflict(s); validated in {summary['seconds']['validate']} s")
+    lines.append(f"stored in {stored}; {summary['warnings']} warning(s), "
+                 f"{result.conflicts} conflict(s); validated in {summary['seconds']['validate']} s")
+    _write(args, "\n".join(lines))
     return 0
 
 
@@ -365,12 +457,13 @@ def cmd_sources(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write(args, json.dumps(rows, indent=2))
         return 0
-    print(f"{'source':<28} {'triples':>8}  {'stated date':<11} {'age':>5}  site / title")
+    lines = [f"{'source':<28} {'triples':>8}  {'stated date':<11} {'age':>5}  site / title"]
     for row in rows:
         label = " / ".join(x for x in (row["site"], row["title"]) if x)
         age = f"{row['age_days']}d" if row["age_days"] is not None else "?"
-        print(f"{row['id']:<28} {row['triples']:>8}  {row['stated_date'] or '-':<11} "
-              f"{age:>5}  {label}")
+        lines.append(f"{row['id']:<28} {row['triples']:>8}  {row['stated_date'] or '-':<11} "
+                     f"{age:>5}  {label}")
+    _write(args, "\n".join(lines))
     return 0
 
 
@@ -388,9 +481,9 @@ def cmd_remove_source(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the store; build it from the seed pages first if it was never built."""
-    from .settings import Settings
+    from .settings import load_settings
     from .store.embedded import current_generation
-    from .web.serve import run
+    from .web.serve import listen, run
 
     url = _store_url(args)
     overrides = {k: v for k, v in {
@@ -398,19 +491,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "store_url": url, "seeds_dir": args.seeds,
         "query_timeout_s": args.timeout, "workers": args.workers,
     }.items() if v is not None}
-    settings = Settings(**overrides)
-    if url:
-        _build_remote_if_empty(_remote(url), settings, args.no_build)
-    elif current_generation(Path(settings.data_dir)) is None:
-        if args.no_build:
-            raise StoreError(f"no graph in {settings.data_dir}; run `modelgraph build`",
-                             source=str(settings.data_dir))
-        print(f"no graph in {settings.data_dir} yet: building it from {settings.seeds_dir}",
-              file=sys.stderr)
-        result = pipeline.build(Path(settings.seeds_dir), Path(settings.data_dir))
-        print(f"built {len(result.dataset.sources)} sources, {len(result.dataset.quads)} quads",
-              file=sys.stderr)
-    run(settings)
+    settings = load_settings(overrides, options={
+        "host": "--host", "port": "--port", "data_dir": "--data", "seeds_dir": "--seeds",
+        "query_timeout_s": "--timeout", "workers": "--workers",
+        "store_url": "--store" if args.store else "--data" if args.data else ENV_STORE_URL,
+    })
+    if not url:
+        _usable_data_dir(Path(settings.data_dir), "--data" if args.data
+                         else ENV_DATA_DIR if os.environ.get(ENV_DATA_DIR) else None)
+    sock = listen(settings.host, settings.port)  # a busy port fails before any build
+    try:
+        if url:
+            _build_remote_if_empty(_remote(url), settings, args.no_build)
+        elif current_generation(Path(settings.data_dir)) is None:
+            if args.no_build:
+                raise StoreError(f"no graph in {settings.data_dir}; run `modelgraph build`",
+                                 source=str(settings.data_dir))
+            print(f"no graph in {settings.data_dir} yet: building it from {settings.seeds_dir}",
+                  file=sys.stderr)
+            result = pipeline.build(Path(settings.seeds_dir), Path(settings.data_dir))
+            print(f"built {len(result.dataset.sources)} sources, "
+                  f"{len(result.dataset.quads)} quads", file=sys.stderr)
+        run(settings, sock)
+    finally:
+        sock.close()
     return 0
 
 
@@ -558,6 +662,9 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:  # an unfinished write never became the live generation
+        print("interrupted", file=sys.stderr)
+        return INTERRUPTED
 
 
 if __name__ == "__main__":

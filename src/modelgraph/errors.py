@@ -74,6 +74,10 @@ class QuerySyntaxError(InputError):
     """SPARQL text that does not parse."""
 
 
+class QueryEvaluationError(InputError):
+    """The query parsed but cannot be evaluated (e.g. it calls an unknown function)."""
+
+
 class ValidationFailed(ModelgraphError):
     """Data does not conform to the shapes (violations); carries the report."""
 

@@ -11,9 +11,10 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from .errors import InputError
 from .store.embedded import default_data_dir
 
 ENV_PREFIX = "MODELGRAPH_"
@@ -134,6 +135,27 @@ class Settings(BaseSettings):
                 return json.loads(text)
             return [part.strip() for part in text.split(",") if part.strip()]
         return value
+
+
+def load_settings(overrides: dict | None = None, *,
+                  options: dict[str, str] | None = None) -> Settings:
+    """Settings from the environment and `overrides` (by field name). A value that breaks
+    a rule raises InputError naming where it came from: the option `options` gives for an
+    overridden field (e.g. ``{"port": "--port"}``), else the environment variable."""
+    overrides = overrides or {}
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        name = str(problem["loc"][0]) if problem["loc"] else ""
+        where = (options or {}).get(name, name) if name in overrides \
+            else f"{ENV_PREFIX}{name.upper()}"
+        rule = problem["msg"]
+        for prefix in ("Input should be ", "Value error, "):
+            rule = rule.removeprefix(prefix)
+        if problem["msg"].startswith("Input should be "):
+            rule = f"must be {rule}"
+        raise InputError(f"{rule}, not {problem['input']!r}", field=where) from None
 
 
 def settings_table() -> str:

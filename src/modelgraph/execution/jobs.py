@@ -10,7 +10,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import InputError, ModelgraphError, NotFound, QuerySyntaxError, StoreError
+from ..errors import (
+    InputError,
+    ModelgraphError,
+    NotFound,
+    QueryEvaluationError,
+    QuerySyntaxError,
+    StoreError,
+)
 
 RESULTS = "results"  # SELECT / ASK: a results format
 GRAPH = "graph"  # CONSTRUCT / DESCRIBE, one graph: an RDF format
@@ -97,10 +104,6 @@ class Output:
 
 class ForbiddenOperation(InputError):
     """The request asks for something this endpoint refuses (SERVICE, LOAD, an update)."""
-
-
-class QueryEvaluationError(InputError):
-    """The query parsed but cannot be evaluated (e.g. it calls an unknown function)."""
 
 
 class ResultTooLarge(InputError):

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import QuerySyntaxError, StoreError
+from ..errors import QueryEvaluationError, QuerySyntaxError, StoreError
 from .base import quads_in_graph, require_named_graph
 
 ENV_DATA_DIR = "MODELGRAPH_DATA_DIR"
@@ -108,6 +108,10 @@ class EmbeddedStore:
             return self._store.query(sparql, **kwargs)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL syntax error: {exc}", source="query") from exc
+        except RuntimeError as exc:  # pyoxigraph's evaluation errors (storage errors are OSError)
+            raise QueryEvaluationError(
+                f"the query cannot be evaluated: {exc}", source="query"
+            ) from None
 
     def named_graphs(self) -> list[ox.NamedNode]:
         return sorted(

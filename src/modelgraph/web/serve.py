@@ -6,12 +6,15 @@ records carry the request as structured fields (method, path, status, bytes, dur
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import socket
 import sys
 import time
 
-from ..settings import Settings
+from ..errors import InputError, ModelgraphError
+from ..settings import Settings, load_settings
 
 
 class JsonFormatter(logging.Formatter):
@@ -62,29 +65,74 @@ def configure_logging(settings: Settings) -> dict:
     }
 
 
-def run(settings: Settings | None = None) -> None:
-    """Start the HTTP server in the foreground until interrupted."""
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to `host`:`port` for the server to listen on (as uvicorn binds one);
+    a port in use or a host that is not this machine's is an InputError saying so."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise InputError(
+                f"cannot listen on {host}:{port}: the port is in use (another server is "
+                "listening there); choose another port (--port, MODELGRAPH_PORT) or stop "
+                "that server", field="port",
+            ) from None
+        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                         field="host" if isinstance(exc, socket.gaierror) else "port") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def run(settings: Settings | None = None, sock: socket.socket | None = None) -> None:
+    """Start the HTTP server in the foreground until interrupted (Ctrl-C stops it cleanly).
+
+    `sock`: a socket from `listen` to serve on (default: one bound to the settings' host
+    and port)."""
     import uvicorn
 
     from .app import create_app
 
-    settings = settings or Settings()
+    settings = settings or load_settings()
     log_config = configure_logging(settings)
-    app = create_app(settings)
-    # a store URL is shown as the store keeps it: without credentials
-    where = app.state.service.executor.store.url if settings.store_url else settings.data_dir
-    logging.getLogger("modelgraph.web").info(
-        "serving %s on http://%s:%s/sparql", where, settings.host, settings.port
-    )
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_config=log_config,
-        access_log=False,
-        proxy_headers=False,
-    )
+    own_socket = sock is None
+    sock = sock or listen(settings.host, settings.port)
+    try:
+        app = create_app(settings)
+        # a store URL is shown as the store keeps it: without credentials
+        where = app.state.service.executor.store.url if settings.store_url else settings.data_dir
+        host, port = sock.getsockname()[:2]
+        logging.getLogger("modelgraph.web").info(
+            "serving %s on http://%s:%s/sparql", where, _url_host(host), port
+        )
+        config = uvicorn.Config(app, host=host, port=port, log_config=log_config,
+                                access_log=False, proxy_headers=False)
+        server = uvicorn.Server(config)
+        try:
+            server.run(sockets=[sock])
+        except KeyboardInterrupt:  # uvicorn has shut down cleanly, then re-raised the signal
+            pass
+        except SystemExit:  # uvicorn's way to say the application did not start
+            raise ModelgraphError("the server did not start; the log above says why") from None
+    finally:
+        if own_socket:
+            sock.close()
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def main() -> int:
+    try:
+        run()
+    except ModelgraphError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return 0
 
 
 if __name__ == "__main__":
-    run()
+    sys.exit(main())
