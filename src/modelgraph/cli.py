@@ -417,8 +417,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from .store.embedded import current_generation, write_generation
 
     progress = Progress(enabled=not args.quiet)
+    skipped_files: list[str] = []
+
+    def skip(line: str) -> None:  # a warning, not progress: said even with --quiet
+        skipped_files.append(line)
+        print(line, file=sys.stderr)
+
     sources = read_sources(args.target, skip_invalid=args.skip_invalid, progress=progress,
-                           catalogue_file=args.catalogue_file)
+                           catalogue_file=args.catalogue_file, on_skip=skip)
     url = _store_url(args)
     if url:
         store = _remote(url)
@@ -430,6 +436,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     result = ingest(store, sources, progress=progress)
     summary = {
         "sources": summarise(result.sources),
+        "skipped_files": skipped_files,
         "warnings": len(result.report.warnings()),
         "conflicts": result.conflicts,
         "generation": result.generation,
@@ -606,8 +613,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output(p)
 
     p = command("ingest", cmd_ingest,
-                "add or replace sources: a page, a folder, an RDF file, or models.dev; "
-                "validated first, written atomically")
+                "add or replace sources: a page, an RDF file, a folder of those (other "
+                "files in it are listed as skipped), or models.dev; validated first, "
+                "written atomically")
     p.add_argument("target", metavar="FILE|DIR|models.dev")
     p.add_argument("--skip-invalid", action="store_true",
                    help="leave out (and list) catalogue records that fail their checks "

