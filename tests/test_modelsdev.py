@@ -285,6 +285,37 @@ def test_every_bad_record_is_listed_and_can_be_skipped_explicitly(catalogue):
     assert ("OpenAI", "gpt-4o-mini") not in {(o.host, o.endpoint_id) for o in kept}
 
 
+@pytest.mark.parametrize(("date", "says"), [
+    ("2025-02-31", "2025-02-31 is not a calendar date: February 2025 has 28 days, not 31"),
+    ("2024-02-30", "2024-02-30 is not a calendar date: February 2024 has 29 days, not 30"),
+    ("2025-25-11", "2025-25-11 is not a calendar date: there is no month 25"),
+    ("31/02/2025", "expected a date YYYY-MM-DD or YYYY-MM, got '31/02/2025'"),
+])
+def test_a_date_that_does_not_exist_is_told_apart_from_one_of_the_wrong_shape(catalogue, date,
+                                                                              says):
+    bad = with_entry(catalogue, "azure", "gpt-4.1-nano", knowledge=date)
+    assert [str(p) for p in check_catalogue(bad)] == [
+        f"azure/gpt-4.1-nano: field 'knowledge': {says}"]
+
+
+def test_the_refusal_names_the_first_bad_record_and_field_counts_them_and_suggests_skipping(
+        catalogue):
+    bad = with_entry(catalogue, "openai", "gpt-4o-mini", knowledge="2025-02-31")
+    bad = with_entry(bad, "azure", "gpt-4.1-nano", release_date="2025-25-11")
+    with pytest.raises(ExtractionError) as caught:
+        extract_catalogue(bad, version="0.0-test")
+    error = caught.value
+    assert (error.source, error.field) == (
+        "models.dev catalogue 0.0-test, record openai/gpt-4o-mini", "knowledge")
+    header = str(error).splitlines()[0]
+    assert header.startswith(
+        "models.dev catalogue 0.0-test, record openai/gpt-4o-mini, field 'knowledge': "
+        "2025-02-31 is not a calendar date: February 2025 has 28 days, not 31. "
+        "2 bad records in all, so nothing was loaded")
+    assert "--skip-invalid" in header
+    assert "azure/gpt-4.1-nano: field 'release_date'" in str(error)
+
+
 def test_load_catalogue_reads_gzipped_json_and_names_the_line_of_broken_json(tmp_path, catalogue):
     packed = tmp_path / "data.json.gz"
     packed.write_bytes(gzip.compress(FIXTURE.read_bytes()))

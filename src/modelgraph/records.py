@@ -14,6 +14,7 @@ Models, vendors and hosts are referred to by the spelling the page uses (`ModelR
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from decimal import Decimal
@@ -49,6 +50,23 @@ _DATE_FORMS = (
 )
 
 
+class NotACalendarDate(ValueError):
+    """A date written in the right shape that names no day: ``2025-02-31``, ``2025-25-11``."""
+
+
+def calendar_problem(year: int, month: int | None, day: int | None) -> str | None:
+    """Why year/month/day name no date of the calendar (None when they do)."""
+    if day is not None and month is None:
+        return "a day needs a month"
+    if month is not None and not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if day is not None:
+        days = calendar.mdays[month] + (month == 2 and calendar.isleap(year))
+        if not 1 <= day <= days:
+            return f"{calendar.month_name[month]} {year} has {days} days, not {day}"
+    return None
+
+
 class PartialDate(Record):
     """A calendar date known to a precision: year, month or day.
 
@@ -62,12 +80,9 @@ class PartialDate(Record):
 
     @model_validator(mode="after")
     def _valid(self) -> PartialDate:
-        if self.day is not None and self.month is None:
-            raise ValueError("a day needs a month")
-        if self.month is not None and not 1 <= self.month <= 12:
-            raise ValueError(f"month {self.month} out of range")
-        if self.day is not None:
-            dt.date(self.year, self.month, self.day)  # raises ValueError on 2024-02-30
+        problem = calendar_problem(self.year, self.month, self.day)
+        if problem:
+            raise ValueError(problem)
         return self
 
     @property
@@ -84,10 +99,16 @@ class PartialDate(Record):
 
     @classmethod
     def parse(cls, iso: str) -> PartialDate:
+        """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; ValueError otherwise, NotACalendarDate
+        when the shape is right but the date does not exist."""
         for pattern, _ in _DATE_FORMS:
             match = pattern.match(iso.strip())
             if match:
-                return cls(**dict(zip(("year", "month", "day"), map(int, match.groups()))))
+                parts = dict(zip(("year", "month", "day"), map(int, match.groups())))
+                problem = calendar_problem(parts["year"], parts.get("month"), parts.get("day"))
+                if problem:
+                    raise NotACalendarDate(f"{iso.strip()} is not a calendar date: {problem}")
+                return cls(**parts)
         raise ValueError(f"not an ISO date, year-month or year: {iso!r}")
 
     @classmethod

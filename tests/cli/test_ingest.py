@@ -192,3 +192,25 @@ def test_two_files_of_a_folder_giving_one_source_are_named(data, run, tmp_path):
     assert (f"{folder / page.stem}.ttl and {folder / page.name} both give source "
             f"'{page.stem}'; rename one") in err
     assert _sources(run, data) == before
+
+
+def test_a_catalogue_with_impossible_dates_is_refused_saying_how_to_load_the_rest(data, run,
+                                                                                  tmp_path):
+    catalogue = json.loads(CATALOGUE.read_text())
+    catalogue["azure"]["models"]["gpt-4.1-nano"]["knowledge"] = "2025-02-31"
+    catalogue["openai"]["models"]["o1-mini"]["release_date"] = "2025-25-11"
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps(catalogue))
+    before = _sources(run, data)
+    code, _, err = run("ingest", "models.dev", "--catalogue-file", path, "--data", data, "-q")
+    assert code == 2
+    assert err.startswith(
+        "error: models.dev catalogue, record openai/o1-mini, field 'release_date': 2025-25-11 "
+        "is not a calendar date: there is no month 25. 2 bad records in all, so nothing was "
+        "loaded; to load the rest, leave them out with --skip-invalid")
+    assert _sources(run, data) == before
+    code, out, _ = run("ingest", "models.dev", "--catalogue-file", path, "--data", data, "-q",
+                       "--skip-invalid")
+    assert code == 0
+    assert ("skipped (invalid): azure/gpt-4.1-nano: field 'knowledge': 2025-02-31 is not a "
+            "calendar date: February 2025 has 28 days, not 31") in out

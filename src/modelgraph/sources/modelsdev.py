@@ -55,6 +55,7 @@ from ..records import (
     Locator,
     ModelClaim,
     ModelRef,
+    NotACalendarDate,
     OfferClaim,
     PartialDate,
     SourceInfo,
@@ -176,14 +177,19 @@ def check_catalogue(catalogue: dict | None = None) -> list[CatalogueProblem]:
 
 
 def _problems_error(problems: list[CatalogueProblem], source: str) -> ExtractionError:
+    """The first bad record in the header (where: record and field; what is wrong), then
+    how many there are, how to load the rest anyway, and the list."""
+    first = problems[0]
     listed = [f"  {problem}" for problem in problems[:MAX_LISTED_PROBLEMS]]
     if len(problems) > MAX_LISTED_PROBLEMS:
         listed.append(f"  … and {len(problems) - MAX_LISTED_PROBLEMS} more")
+    count = "1 bad record" if len(problems) == 1 else f"{len(problems)} bad records"
     return ExtractionError(
-        f"{len(problems)} bad record(s), nothing loaded (first: {problems[0].record}):\n"
+        f"{first.message}. {count} in all, so nothing was loaded; to load the rest, leave "
+        "them out with --skip-invalid (over HTTP: skip_invalid=true). Bad records:\n"
         + "\n".join(listed),
-        source=source,
-        field=problems[0].field,
+        source=f"{source}, record {first.record}",
+        field=first.field,
     )
 
 
@@ -289,6 +295,8 @@ class _Fields:
             return None
         try:
             return PartialDate.parse(value)
+        except NotACalendarDate as exc:  # the shape is right: say what is wrong instead
+            raise _BadField(self.path + name, str(exc)) from None
         except ValueError:
             raise self._bad(name, "a date YYYY-MM-DD or YYYY-MM", value) from None
 
