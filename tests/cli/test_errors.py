@@ -134,3 +134,13 @@ def test_ctrl_c_during_an_ingest_exits_130_and_changes_nothing(tmp_path, run):
     assert _digest(data) == before
     code, out, _ = run("sources", "--data", data, "--format", "json")
     assert code == 0 and "models-dev" not in {s["id"] for s in json.loads(out)}
+
+
+def test_an_undeclared_prefix_is_named_with_the_prefix_line_to_add(built, run):
+    code, _, err = run("query", "SELECT ?label WHERE { ?m rdfs:label ?label }", "--data", built)
+    assert code == 2
+    assert err == ("error: query, line 1, column 26: SPARQL syntax error: the prefix rdfs: of "
+                   "rdfs:label is not declared; start the query with: "
+                   "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
+    code, _, err = run("query", "SELECT * WHERE { ?s ?p ?o", "--data", built)
+    assert code == 2 and "error at 1:26" in err  # not about a prefix: the parser's words

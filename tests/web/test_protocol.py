@@ -8,7 +8,7 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from .conftest import PREFIXES, SOURCE_GRAPHS, SRC, select, serve
+from .conftest import MG, PREFIXES, SOURCE_GRAPHS, SRC, select, serve
 
 LABELS = "SELECT DISTINCT ?label WHERE { ?m a mg:Model ; rdfs:label ?label } ORDER BY ?label"
 RDFS = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -162,6 +162,19 @@ def test_a_syntax_error_answers_400_with_the_parsers_line_and_column(client):
     assert body["error"] == "QuerySyntaxError"
     assert (body["line"], body["column"]) == (3, 24)  # the end of line 3: no closing quote
     assert re.search(r"\b3:24\b", body["message"])
+
+
+def test_an_undeclared_prefix_is_named_with_the_prefix_line_to_add(client):
+    query = "SELECT ?m WHERE {\n  ?m a mg:Model ;\n     ex:flag true }"
+    response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"] == "QuerySyntaxError"
+    assert (body["line"], body["column"]) == (2, 8)  # where mg:Model is
+    assert body["message"] == (
+        "SPARQL syntax error: the prefix mg: of mg:Model is not declared (nor are ex:); "
+        f"start the query with: PREFIX mg: <{MG}> PREFIX ex: <…> "
+        "(with the namespace IRI of ex:)")
 
 
 def test_an_unknown_path_and_a_wrong_method_answer_json(client):

@@ -36,6 +36,7 @@ from .jobs import (
     ViewJob,
     WorkerFailed,
 )
+from .prefixes import name_undeclared_prefix
 from .update_dataset import apply_over_union
 
 _POSITION = re.compile(r"error at (\d+):(\d+)")
@@ -155,7 +156,7 @@ def evaluate_query(store: ox.Store, generation: str | None, job: QueryJob,
     try:
         return serialize_result(store.query(job.sparql, **kwargs), job, max_bytes, generation)
     except SyntaxError as exc:
-        raise syntax_error(exc) from None
+        raise syntax_error(exc, sparql=job.sparql) from None
     except RuntimeError as exc:  # pyoxigraph's evaluation errors (storage errors are OSError)
         raise QueryEvaluationError(
             f"the query cannot be evaluated: {exc}", source="query"
@@ -187,12 +188,16 @@ def _distinct(triples):
             yield triple
 
 
-def syntax_error(exc: SyntaxError, source: str = "query") -> QuerySyntaxError:
-    """pyoxigraph's message says `error at LINE:COLUMN: ...`; keep both as fields."""
+def syntax_error(exc: SyntaxError, source: str = "query",
+                 sparql: str | None = None) -> QuerySyntaxError:
+    """pyoxigraph's message says `error at LINE:COLUMN: ...`; keep both as fields. Given the
+    `sparql` text, an undeclared prefix that caused the error is named (prefixes.py)."""
     text = str(exc)
     match = _POSITION.search(text)
     line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
-    return QuerySyntaxError(f"SPARQL syntax error: {text}", source=source, line=line, column=column)
+    error = QuerySyntaxError(f"SPARQL syntax error: {text}", source=source, line=line,
+                             column=column)
+    return error if sparql is None else name_undeclared_prefix(error, sparql)
 
 
 def _graph(live: LiveStore, store: ox.Store, job: GraphJob, max_bytes: int) -> Output:
@@ -239,7 +244,7 @@ def updated_copy(quads, job: UpdateJob) -> bytes:
     try:
         apply_over_union(copy, job.sparql, job.base_iri)
     except SyntaxError as exc:
-        raise syntax_error(exc, source="update") from None
+        raise syntax_error(exc, source="update", sparql=job.sparql) from None
     except RuntimeError as exc:  # e.g. CLEAR GRAPH of a graph that does not exist
         raise QueryEvaluationError(
             f"the update cannot be applied: {exc}", source="update"

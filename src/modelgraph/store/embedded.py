@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import QueryEvaluationError, QuerySyntaxError, StoreError
+from ..errors import QueryEvaluationError, StoreError
 from .base import quads_in_graph, require_named_graph
 
 ENV_DATA_DIR = "MODELGRAPH_DATA_DIR"
@@ -107,7 +107,9 @@ class EmbeddedStore:
         try:
             return self._store.query(sparql, **kwargs)
         except SyntaxError as exc:
-            raise QuerySyntaxError(f"SPARQL syntax error: {exc}", source="query") from exc
+            from ..execution.evaluation import syntax_error
+
+            raise syntax_error(exc, sparql=sparql) from None
         except RuntimeError as exc:  # pyoxigraph's evaluation errors (storage errors are OSError)
             raise QueryEvaluationError(
                 f"the query cannot be evaluated: {exc}", source="query"

@@ -216,7 +216,12 @@ class RemoteStore:
             params = []
         else:
             params = self._dataset(union_default_graph, default_graph, named_graphs)
-        response = self._post_query(base + text, params, shift=len(base))
+        try:
+            response = self._post_query(base + text, params, shift=len(base))
+        except QuerySyntaxError as exc:
+            from ..execution.prefixes import name_undeclared_prefix
+
+            raise name_undeclared_prefix(exc, sparql) from None
         return self._results(response)
 
     def named_graphs(self) -> list[ox.NamedNode]:
