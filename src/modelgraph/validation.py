@@ -272,7 +272,7 @@ def parse_rdf(data: str | bytes, fmt: str, *, source: str = "input",
     if rdf_format == ox.RdfFormat.JSON_LD:
         raw = with_own_context(raw, context_urls)
     try:
-        return list(ox.parse(raw, format=rdf_format))
+        quads = list(ox.parse(raw, format=rdf_format))
     except SyntaxError as exc:
         message = exc.msg or str(exc)
         if message.startswith("Parser error") and ": " in message:
@@ -281,11 +281,42 @@ def parse_rdf(data: str | bytes, fmt: str, *, source: str = "input",
             message = ("remote JSON-LD contexts are not fetched; put the @context inline "
                        "(modelgraph's own is ontology/context.jsonld, and the service "
                        "recognises its /context.jsonld URL in what is sent to it)")
+        line, column = exc.lineno, exc.offset
+        if line is None and rdf_format == ox.RdfFormat.RDF_XML:
+            # pyoxigraph gives RDF/XML errors no position; expat finds the XML ones
+            line, column = (_xml_problem(raw) or ("", None, None))[1:]
         raise RdfSyntaxError(
-            f"not valid {fmt}: {message}", source=source, line=exc.lineno, column=exc.offset
+            f"not valid {fmt}: {message}", source=source, line=line, column=column
         ) from None
     except ValueError as exc:
         raise RdfSyntaxError(f"not valid {fmt}: {exc}", source=source) from None
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        problem = _xml_problem(raw)  # pyoxigraph reads a document cut between tags
+        if problem is not None:
+            raise RdfSyntaxError(f"not valid {fmt}: {problem[0]}", source=source,
+                                 line=problem[1], column=problem[2])
+    return quads
+
+
+def _xml_problem(raw: bytes) -> tuple[str, int, int] | None:
+    """Where `raw` stops being well-formed XML, as expat reads it (it fetches nothing):
+    what is wrong, line, column (1-based); None if it is well-formed."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(raw, True)
+    except expat.ExpatError as exc:
+        cut_short = {
+            expat.errors.codes[expat.errors.XML_ERROR_NO_ELEMENTS]:
+                "the file ends before its elements are closed (at the end of the file): "
+                "is it cut short?",
+            expat.errors.codes[expat.errors.XML_ERROR_UNCLOSED_TOKEN]:
+                "a tag that starts here is not closed before the end of the file: "
+                "is it cut short?",
+        }
+        return cut_short.get(exc.code, expat.ErrorString(exc.code)), exc.lineno, exc.offset + 1
+    return None
 
 
 def _validate(quads, default_source: str, extra: list[ValidationIssue], cache) -> ValidationReport:

@@ -13,6 +13,14 @@ GOOD = """@prefix mg: <https://w3id.org/modelgraph/ontology#> .
 <https://w3id.org/modelgraph/id/model/zeta-1> a mg:Model ; rdfs:label "Zeta 1" ;
     mg:contextWindow 32000 .
 """
+RDF_XML = """<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+         xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">
+  <rdf:Description rdf:about="https://w3id.org/modelgraph/id/model/zeta-1">
+    <rdfs:label>Zeta 1</rdfs:label>
+  </rdf:Description>
+</rdf:RDF>
+"""
 NEGATIVE_PRICE = """@prefix mg: <https://w3id.org/modelgraph/ontology#> .
 <https://w3id.org/modelgraph/id/offer/h/zeta-1> a mg:Offer ;
     mg:model <https://w3id.org/modelgraph/id/model/zeta-1> ;
@@ -63,6 +71,13 @@ def test_nonconforming_data_is_refused_with_the_report_and_nothing_changes(data,
     ("notes.docx", "hello", "unknown input format"),
     ("graphs.trig", "<http://example.org/g> { <http://e/a> <http://e/b> <http://e/c> . }",
      "not a source graph"),
+    # cut inside a tag: pyoxigraph says so without a position; the tag starts on line 4
+    ("cut.rdf", RDF_XML[:RDF_XML.index("zeta-1")],
+     "line 4, column 3: not valid rdfxml: syntax error: tag not closed"),
+    # cut between tags: pyoxigraph reads what is there without a word
+    ("cut-later.rdf", RDF_XML[:RDF_XML.index("  </rdf:Description>")],
+     ("line 6, column 1: not valid rdfxml: the file ends before its elements are closed "
+      "(at the end of the file): is it cut short?")),
 ])
 def test_bad_files_are_input_errors_that_change_nothing(data, run, tmp_path, name, text, needle):
     before = _sources(run, data)
@@ -71,6 +86,13 @@ def test_bad_files_are_input_errors_that_change_nothing(data, run, tmp_path, nam
     code, _, err = run("ingest", path, "--data", data, "-q")
     assert code == 2 and needle in err and name in err
     assert _sources(run, data) == before
+
+
+def test_a_whole_rdf_xml_file_is_ingested(data, run, tmp_path):
+    path = tmp_path / "zeta.rdf"
+    path.write_text(RDF_XML)
+    assert run("ingest", path, "--data", data, "-q")[0] == 0
+    assert _sources(run, data)["zeta"] == 1
 
 
 def test_a_catalogue_merges_with_the_seed_entities(data, run):
