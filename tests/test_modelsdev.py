@@ -2,6 +2,7 @@
 
 import copy
 import gzip
+import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,7 @@ from modelgraph.identity import (
     resolve_vendor,
     vendor_iri,
 )
+from modelgraph.ingest import Progress, read_sources
 from modelgraph.rdf import extraction_quads, literal
 from modelgraph.records import ModelClaim, OfferClaim, PartialDate, VendorClaim
 from modelgraph.sources.modelsdev import (
@@ -472,3 +474,34 @@ def test_a_namespace_extending_a_vendors_name_by_a_word_is_that_vendors(catalogu
     assert vendors["meta/llama-4-scout"] == "meta"
     assert vendors["meta-llama/llama-3.3-70b-instruct"] == "meta"
     assert vendors["openaiplus/gpt-9"] == "openaiplus"
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_extracting_stage_shows_progress_per_provider_in_at_most_100_updates(tmp_path):
+    entry = json.loads(FIXTURE.read_text())["openai"]["models"]["gpt-4o-mini"]
+    large = {f"host-{n:03d}": {"id": f"host-{n:03d}", "name": f"Host {n:03d}",
+                               "models": {"gpt-4o-mini": entry, "gpt-4o-mini-b": {
+                                   **entry, "id": "gpt-4o-mini-b"}}}
+             for n in range(300)}
+    path = tmp_path / "large.json"
+    path.write_text(json.dumps(large))
+    terminal = Terminal()
+    read_sources("models.dev", catalogue_file=str(path), progress=Progress(stream=terminal))
+    updates = [line for line in terminal.getvalue().split("\r") if line.startswith("extracting")]
+    counts = [tuple(map(int, line.split()[-1].split("/"))) for line in updates]
+    assert 20 <= len(counts) <= 101
+    assert all(total == 600 for _, total in counts)
+    assert [done for done, _ in counts] == sorted(done for done, _ in counts)
+    assert counts[-1] == (600, 600) and updates[-1].endswith("\n")
+
+
+def test_off_a_terminal_the_extracting_stage_is_one_line(tmp_path):
+    output = io.StringIO()
+    read_sources("models.dev", catalogue_file=str(FIXTURE), progress=Progress(stream=output))
+    lines = output.getvalue().splitlines()
+    assert [line.split(":")[0] for line in lines] == ["reading", "extracting", "mapping"]
+    assert lines[1].startswith("extracting: 13 done")

@@ -71,18 +71,26 @@ class IngestResult:
 
 
 class Progress:
-    """Stage-by-stage progress on stderr: a bar on a terminal, one line per stage otherwise."""
+    """Stage-by-stage progress on stderr: a bar on a terminal, one line per stage otherwise.
+
+    On a terminal the bar is redrawn when its percentage changes, so a stage that reports
+    each of thousands of items still writes at most ~100 updates."""
 
     def __init__(self, enabled: bool = True, stream=None) -> None:
         self.stream = stream or sys.stderr
         self.enabled = enabled
         self.tty = enabled and self.stream.isatty()
         self.started = time.monotonic()
+        self._shown: tuple[str, int] | None = None  # the stage and percentage on screen
 
     def step(self, stage: str, done: int, total: int) -> None:
         if not self.enabled or total <= 0:
             return
         if self.tty:
+            shown = (stage, 100 * done // total)
+            if shown == self._shown:
+                return
+            self._shown = shown
             width = 30
             filled = int(width * done / total)
             self.stream.write(f"\r{stage:<12} [{'#' * filled}{'.' * (width - filled)}] "
@@ -176,10 +184,10 @@ def _models_dev(skip_invalid: bool, progress: Progress, path: str | None) -> Sou
         catalogue = modelsdev.load_catalogue(path)
     skipped = [str(problem) for problem in modelsdev.check_catalogue(catalogue)] \
         if skip_invalid else []
-    with progress.stage("extracting"):
-        version = None if path else modelsdev.catalogue_version()
-        extraction = modelsdev.extract_catalogue(catalogue, version=version,
-                                                 skip_invalid=skip_invalid)
+    version = None if path else modelsdev.catalogue_version()
+    extraction = modelsdev.extract_catalogue(
+        catalogue, version=version, skip_invalid=skip_invalid,
+        progress=lambda done, total: progress.step("extracting", done, total))
     with progress.stage("mapping"):
         quads = extraction_quads(extraction)
     return SourceGraph(extraction.source_id, MODELS_DEV, quads, skipped)

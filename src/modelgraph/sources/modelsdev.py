@@ -43,6 +43,7 @@ import json
 import logging
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from importlib import metadata, resources
@@ -132,25 +133,30 @@ def load_catalogue(path: Path | str | None = None) -> dict:
 
 
 def extract_catalogue(
-    catalogue: dict | None = None, *, version: str | None = None, skip_invalid: bool = False
+    catalogue: dict | None = None, *, version: str | None = None, skip_invalid: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Extraction:
     """Claims for the whole catalogue (default: the installed package's data).
 
     A bad record raises `ExtractionError` listing every bad record. With ``skip_invalid``
     bad records are left out whole instead, each logged as a warning; `check_catalogue`
-    lists them for a report.
+    lists them for a report. `progress(done, total)` is told the records read, provider by
+    provider, and `(total, total)` once the claims are made.
     """
     if catalogue is None:
         catalogue = load_catalogue()
         version = version or catalogue_version()
     title = f"models.dev catalogue {version}" if version else "models.dev catalogue"
-    providers, problems = _read_providers(catalogue)
+    providers, problems = _read_providers(catalogue, progress)
     if problems and not skip_invalid:
         raise _problems_error(problems, source=title)
     for problem in problems:
         log.warning("%s: skipped %s", title, problem)
     analysis = _Analysis(_unwrap_resold_ids(providers))
     claims = [*analysis.vendor_claims(), *analysis.model_claims(), *analysis.offer_claims()]
+    if progress is not None:
+        total = sum(map(_size, catalogue.values()))
+        progress(total, total)
     entries = [entry for provider in providers for entry in provider.entries]
     updated = max((entry.updated for entry in entries), key=_date_order, default=None)
     source = SourceInfo(
@@ -372,10 +378,22 @@ def _read_entry(provider: str, key: str, raw: object) -> _Entry:
     )
 
 
-def _read_providers(catalogue: dict) -> tuple[list[_Provider], list[CatalogueProblem]]:
+def _size(raw: object) -> int:
+    """How many records a provider's entry holds: its models (itself when it has none)."""
+    models = raw.get("models") if isinstance(raw, dict) else None
+    return len(models) if isinstance(models, dict) else 1
+
+
+def _read_providers(
+    catalogue: dict, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[_Provider], list[CatalogueProblem]]:
     """Every provider and its valid entries, and every bad record."""
     providers, problems = [], []
+    total, read = sum(map(_size, catalogue.values())), 0
     for provider_id, raw in catalogue.items():
+        read += _size(raw)
+        if progress is not None:  # short of the total until the claims are made
+            progress(min(read, total - 1), total)
         try:
             fields = _Fields(raw)
             name = fields.text("name", required=True)
