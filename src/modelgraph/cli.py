@@ -423,17 +423,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         skipped_files.append(line)
         print(line, file=sys.stderr)
 
-    sources = read_sources(args.target, skip_invalid=args.skip_invalid, progress=progress,
-                           catalogue_file=args.catalogue_file, on_skip=skip)
-    url = _store_url(args)
-    if url:
-        store = _remote(url)
-    else:
-        data_dir = _data_dir(args)
-        if current_generation(data_dir) is None:  # first ingest into an empty data directory
-            write_generation(data_dir, ontology_quads())
-        store = EmbeddedStore.open(data_dir, read_only=True)
-    result = ingest(store, sources, progress=progress)
+    try:
+        sources = read_sources(args.target, skip_invalid=args.skip_invalid, progress=progress,
+                               catalogue_file=args.catalogue_file, on_skip=skip)
+        url = _store_url(args)
+        if url:
+            store = _remote(url)
+        else:
+            data_dir = _data_dir(args)
+            if current_generation(data_dir) is None:  # first ingest into an empty directory
+                write_generation(data_dir, ontology_quads())
+            store = EmbeddedStore.open(data_dir, read_only=True)
+        result = ingest(store, sources, progress=progress)
+    finally:
+        progress.close()
     summary = {
         "sources": summarise(result.sources),
         "skipped_files": skipped_files,

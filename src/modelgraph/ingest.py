@@ -82,6 +82,7 @@ class Progress:
         self.tty = enabled and self.stream.isatty()
         self.started = time.monotonic()
         self._shown: tuple[str, int] | None = None  # the stage and percentage on screen
+        self._mid_line = False  # a bar is drawn and its line not ended
 
     def step(self, stage: str, done: int, total: int) -> None:
         if not self.enabled or total <= 0:
@@ -95,11 +96,20 @@ class Progress:
             filled = int(width * done / total)
             self.stream.write(f"\r{stage:<12} [{'#' * filled}{'.' * (width - filled)}] "
                               f"{done}/{total}")
-            if done >= total:
+            self._mid_line = done < total
+            if not self._mid_line:
                 self.stream.write("\n")
             self.stream.flush()
         elif done >= total:
             self.stream.write(f"{stage}: {total} done ({time.monotonic() - self.started:.1f} s)\n")
+
+    def close(self) -> None:
+        """End the line of a bar a failed stage left unfinished, so that what is written
+        next (the error) starts a line of its own."""
+        if self._mid_line:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._mid_line = False
 
     @contextmanager
     def stage(self, name: str):

@@ -1,6 +1,10 @@
 """`modelgraph ingest / sources / remove-source`: validated first, atomic, reversible."""
 
 import json
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -236,3 +240,34 @@ def test_a_catalogue_with_impossible_dates_is_refused_saying_how_to_load_the_res
     assert code == 0
     assert ("skipped (invalid): azure/gpt-4.1-nano: field 'knowledge': 2025-02-31 is not a "
             "calendar date: February 2025 has 28 days, not 31") in out
+
+
+def test_on_a_terminal_a_refused_catalogue_shows_progress_then_the_error_on_its_own_line(
+        data, tmp_path):
+    catalogue = json.loads(CATALOGUE.read_text())
+    catalogue["openai"]["models"]["o1-mini"]["release_date"] = "2025-25-11"
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps(catalogue))
+    terminal, child_side = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "modelgraph.cli", "ingest", "models.dev", "--catalogue-file",
+             str(path), "--data", str(data)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=child_side, timeout=120,
+            check=False)
+    finally:
+        os.close(child_side)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # the child's side is closed: everything has been read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(terminal)
+    assert result.returncode == 2
+    text = shown.decode().replace("\r\n", "\n")
+    assert "\rextracting   [" in text and "/13\n" in text  # records, on the bar's line
+    assert "\nerror: models.dev catalogue, record openai/o1-mini" in text

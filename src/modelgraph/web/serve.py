@@ -82,7 +82,6 @@ def listen(host: str, port: int) -> socket.socket:
             ) from None
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
                          field="host" if isinstance(exc, socket.gaierror) else "port") from None
-    sock.set_inheritable(True)
     return sock
 
 
