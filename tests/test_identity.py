@@ -52,6 +52,14 @@ def test_a_vendor_written_with_a_trailing_ai_word_is_the_same_vendor():
     assert resolve_vendor("xAI") == "xai"
 
 
+def test_one_company_under_two_brand_names_is_one_vendor():
+    # [vendor.synonyms]: Zhipu AI sells as Z.AI outside China
+    assert resolve_vendor("Zhipu AI") == resolve_vendor("Z.AI") == "z-ai"
+    from modelgraph.records import ModelRef
+
+    assert resolve_model(ModelRef(name="GLM-4.5", vendor="Zhipu AI")).vendor_slug == "z-ai"
+
+
 def test_capabilities_and_benchmarks_normalise():
     assert resolve_capability("structuredOutputs") == resolve_capability("Structured Outputs")
     assert resolve_capability("functionCalling") == "function-calling"

@@ -122,6 +122,25 @@ def test_a_namespace_no_provider_answers_to_stays_the_vendor_as_written(extracti
     assert (model_iri("llama-3-3-70b-instruct"), MG.vendor, vendor_iri("tee")) not in triples
 
 
+def test_two_providers_of_one_vendor_under_two_names_are_one_vendor(catalogue):
+    # identity's [vendor.synonyms] make "Zhipu AI" the vendor "Z.AI" (z-ai)
+    resold = _reseller(catalogue, "zai", "Z.AI", {"glm-4.5": ("openai", "o1-mini")})
+    resold = _reseller(resold, "zhipuai", "Zhipu AI", {"glm-4.5": ("openai", "o1-mini")})
+    resold = _reseller(resold, "modelscope", "ModelScope", {
+        "ZhipuAI/GLM-4.5": ("openai", "o1-mini"),
+    })
+    resold["openrouter"]["models"]["z-ai/glm-4.5"] = {
+        **copy.deepcopy(catalogue["openai"]["models"]["o1-mini"]), "id": "z-ai/glm-4.5"
+    }
+    extraction = extract_catalogue(resold, version="0.0-test")
+    assert [v.name for v in extraction.of_type(VendorClaim) if resolve_vendor(v.name) == "z-ai"
+            ] == ["Z.AI"]
+    offers = offers_of(extraction, "glm-4-5")
+    assert {resolve_model(o.model).vendor_slug for o in offers.values()} == {"z-ai"}
+    assert {o.model.vendor for o in offers.values()} == {"Z.AI"}
+    assert offers["z-ai"].host_kind == offers["zhipu-ai"].host_kind == "first-party"
+
+
 def test_host_kind_is_first_party_router_or_third_party_from_the_data(extraction):
     offers = offers_of(extraction, "gpt-4o-mini")
     assert offers["openai"].host_kind == "first-party"
@@ -353,6 +372,13 @@ def test_the_installed_package_catalogue_extracts_with_the_seeds_identities():
         assert offer.input_price > 0 and offer.output_price > 0
     mini = [o for o in offers if resolve_model(o.model).slug == "gpt-4o-mini"]
     assert {"openai", "azure-openai", "openrouter"} <= {resolve_host(o.host) for o in mini}
+
+
+def test_every_vendor_of_the_installed_catalogue_has_models():
+    extraction = extract_catalogue(load_catalogue(), skip_invalid=True)
+    vendors = {resolve_vendor(v.name) for v in extraction.of_type(VendorClaim)}
+    with_models = {resolve_model(c.model).vendor_slug for c in extraction.of_type(ModelClaim)}
+    assert vendors - with_models == set()  # "zhipu" was one: Zhipu AI is Z.AI's other name
 
 
 def _reseller(catalogue, provider_id, name, ids_from):

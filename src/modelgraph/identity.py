@@ -12,7 +12,8 @@ and the catalogue rules built on them):
    ``acme-swift-2025-03-04`` and ``Acme Swift (2025-03-04)`` are snapshots of
    ``acme-swift``.
 5. Hosts drop generic trailing words (``OpenAI API`` is host ``openai``) and then apply
-   the synonyms table; vendors drop legal-form suffixes.
+   the synonyms table; vendors drop legal-form suffixes and then apply theirs (one company
+   under two names: ``Zhipu AI`` is ``z-ai``).
 6. Capabilities and modalities are slugged (camelCase split first) and mapped through
    their synonyms tables.
 """
@@ -116,7 +117,8 @@ def unwrap_model_id(host_id: str, model_id: str) -> str | None:
 
 
 def resolve_vendor(name: str) -> str:
-    return slugify(_drop_suffixes(name.strip(), rules()["vendor"]["drop_suffixes"]))
+    slug = slugify(_drop_suffixes(name.strip(), rules()["vendor"]["drop_suffixes"]))
+    return rules()["vendor"].get("synonyms", {}).get(slug, slug)
 
 
 def resolve_host(name: str) -> str:

@@ -15,6 +15,8 @@ models it serves under its own ids, prices in USD per 1M tokens. One extraction 
   path namespace (``openrouter`` lists ``openai/gpt-4o-mini``) and some of those models are in
   its own list. Namespaces match ignoring case, hyphens and a glued-on "ai" (``mistralai``
   names the provider ``mistral``; a trailing ``(region)`` is not part of a vendor's name);
+  providers whose names resolve to one vendor (``Zhipu AI`` and ``Z.AI``: identity's vendor
+  synonyms) are that one vendor, under one name;
 * the vendor of a model is, in order: the vendor its id's innermost namespace naming one
   names; the one vendor under whose namespace the catalogue lists that model; the provider
   itself when it is a vendor and lists the model under no other namespace; the one vendor
@@ -50,7 +52,7 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from ..errors import ExtractionError, InputError
-from ..identity import resolve_host, resolve_model, slugify, unwrap_model_id
+from ..identity import resolve_host, resolve_model, resolve_vendor, slugify, unwrap_model_id
 from ..records import (
     Extraction,
     Locator,
@@ -456,6 +458,18 @@ def _vendor_name(provider_name: str) -> str:
     return re.sub(r"\s*\([^)]*\)$", "", provider_name) or provider_name
 
 
+def _canonical_vendor_names(names) -> dict[str, str]:
+    """Each vendor name -> the name its vendor goes by: of the names resolving to one vendor
+    slug, the one that spells that slug (``Z.AI`` for ``z-ai``, not ``Zhipu AI``), else the
+    first."""
+    by_slug: dict[str, str] = {}
+    for name in names:
+        slug = resolve_vendor(name)
+        if slug not in by_slug or slugify(name) == slug != slugify(by_slug[slug]):
+            by_slug[slug] = name
+    return {name: by_slug[resolve_vendor(name)] for name in names}
+
+
 def _unwrap_resold_ids(providers: list[_Provider]) -> list[_Provider]:
     """Entries of clouds that wrap a vendor's model id (identity's wrapped_model_ids) take
     the vendor's id when another provider lists that model (by slug or alias slug); their
@@ -497,16 +511,20 @@ class _Analysis:
             if entry.namespace:
                 users[_match_key(entry.namespace)].add(provider.id)
                 listed[_match_key(entry.namespace)].update(self._slugs(entry))
-        self.vendor_of_provider: dict[str, str] = {}
-        self.vendor_by_key: dict[str, str] = {}
+        vendor_names: dict[str, str] = {}
         for provider in providers:
             keys = self.keys[provider.id]
             own = {s for e in provider.entries if self._own(provider, e) for s in self._slugs(e)}
             if any(users[key] - {provider.id} and own & listed[key] for key in keys):
-                vendor = _vendor_name(provider.name)
-                self.vendor_of_provider[provider.id] = vendor
-                for key in keys:
-                    self.vendor_by_key.setdefault(key, vendor)
+                vendor_names[provider.id] = _vendor_name(provider.name)
+        # providers that are one vendor (identity's [vendor.synonyms]: Zhipu AI is Z.AI) go
+        # by one name, so that they count as one vendor in every rule below
+        canonical = _canonical_vendor_names(vendor_names.values())
+        self.vendor_of_provider = {p: canonical[name] for p, name in vendor_names.items()}
+        self.vendor_by_key: dict[str, str] = {}
+        for provider_id, vendor in self.vendor_of_provider.items():
+            for key in self.keys[provider_id]:
+                self.vendor_by_key.setdefault(key, vendor)
         self.vendor_spellings: dict[str, str] = {}  # slugs of vendors' ids and names
         for provider in providers:
             if provider.id in self.vendor_of_provider:
