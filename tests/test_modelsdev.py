@@ -372,6 +372,9 @@ def test_the_installed_package_catalogue_extracts_with_the_seeds_identities():
         assert offer.input_price > 0 and offer.output_price > 0
     mini = [o for o in offers if resolve_model(o.model).slug == "gpt-4o-mini"]
     assert {"openai", "azure-openai", "openrouter"} <= {resolve_host(o.host) for o in mini}
+    # DigitalOcean glues the vendor's name on: `openai-gpt-4o-mini` is OpenAI's gpt-4o-mini
+    on_digitalocean = {o.endpoint_id for o in mini if o.host == "DigitalOcean"}
+    assert on_digitalocean == {"openai-gpt-4o-mini"}
 
 
 def test_every_vendor_of_the_installed_catalogue_has_models():
@@ -424,6 +427,54 @@ def test_a_vendor_name_the_cloud_dropped_is_put_back_only_where_the_entry_name_s
                if o.endpoint_id.endswith("large-2411-v1:0")}
     assert bedrock["mistral.large-2411-v1:0"] == "mistral-large-2411"
     assert bedrock["eu.mistral.large-2411-v1:0"] != "mistral-large-2411"
+
+
+def test_an_id_gluing_a_vendors_name_onto_its_model_id_is_that_model(catalogue):
+    resold = _reseller(catalogue, "digitalocean", "DigitalOcean", {
+        "openai-gpt-4o-mini": ("openai", "gpt-4o-mini"),
+        "openai--o1-mini": ("openai", "o1-mini"),  # SAP AI Core's double hyphen
+        "mistral.mistral-large-2411": ("mistral", "mistral-large-2411"),
+        "mistral-gpt-4.1-nano": ("openai", "gpt-4.1-nano"),  # not Mistral's model: no reading
+        "openai-unheard-of-9": ("openai", "o1-mini"),  # no one lists `unheard-of-9`
+        "acme-gpt-4o-mini": ("openai", "gpt-4o-mini"),  # `acme` names no vendor
+    })
+    resold = _reseller(resold, "github-models", "GitHub Models", {
+        "openai/openai-gpt-4.1-nano": ("openai", "gpt-4.1-nano"),
+    })
+    extraction = extract_catalogue(resold, version="0.0-test")
+    models = {o.endpoint_id: resolve_model(o.model) for o in extraction.of_type(OfferClaim)}
+    assert models["openai-gpt-4o-mini"].slug == "gpt-4o-mini"
+    assert models["openai--o1-mini"].slug == "o1-mini"
+    assert models["mistral.mistral-large-2411"].slug == "mistral-large-2411"
+    assert models["openai/openai-gpt-4.1-nano"].slug == "gpt-4-1-nano"
+    assert {models[e].vendor_slug for e in ("openai-gpt-4o-mini", "openai--o1-mini")} == {
+        "openai"}
+    assert models["mistral-gpt-4.1-nano"].slug == "mistral-gpt-4-1-nano"
+    assert models["openai-unheard-of-9"].slug == "openai-unheard-of-9"
+    assert models["acme-gpt-4o-mini"].slug == "acme-gpt-4o-mini"
+    assert set(offers_of(extraction, "gpt-4o-mini")) == {
+        "openai", "azure-openai", "openrouter", "digitalocean"}
+
+
+def test_a_vendor_prefix_is_read_only_where_the_rest_is_listed_by_another_provider(catalogue):
+    resold = _reseller(catalogue, "digitalocean", "DigitalOcean", {
+        "openai/brand-new": ("openai", "o1-mini"),  # OpenAI's by its namespace, listed here only
+        "openai-brand-new": ("openai", "o1-mini"),
+    })
+    models = {o.endpoint_id: resolve_model(o.model).slug
+              for o in extract_catalogue(resold, version="0.0-test").of_type(OfferClaim)}
+    assert models["openai/brand-new"] == "brand-new"
+    assert models["openai-brand-new"] == "openai-brand-new"
+
+
+def test_an_id_a_vendor_prefix_reads_two_ways_is_left_as_listed(catalogue):
+    resold = _reseller(catalogue, "digitalocean", "DigitalOcean", {
+        "openai-o1-mini": ("openai", "o1-mini"),  # OpenAI's o1-mini, or `openai-o1`'s mini?
+    })
+    resold = _reseller(resold, "kilo", "Kilo", {"openai/mini": ("openai", "o1-mini")})
+    models = {o.endpoint_id: resolve_model(o.model).slug
+              for o in extract_catalogue(resold, version="0.0-test").of_type(OfferClaim)}
+    assert models["openai-o1-mini"] == "openai-o1-mini"
 
 
 def _vendors_by_endpoint(catalogue) -> dict[str, str | None]:

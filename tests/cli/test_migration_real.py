@@ -45,3 +45,11 @@ def test_gpt_4o_mini_migrates_to_gpt_4_1_nano_with_cited_numbers(store):
     assert deltas["context_window"]["from_value"] == 128000
     assert deltas["context_window"]["to_value"] == listed["limit"]["context"]
     assert "pdf" in [m["id"] for m in deltas["input_modalities"]["lost"]]
+
+
+def test_gpt_4o_mini_is_not_its_own_migration_candidate_under_a_hosts_spelling(store):
+    # DigitalOcean lists it as `openai-gpt-4o-mini`: the same model, not a newer OpenAI one
+    data = migration_view(ViewContext(store), "gpt-4o-mini", limit=500).data
+    candidates = {candidate["id"] for candidate in data["candidates"]}
+    assert "gpt-4-1-nano" in candidates
+    assert not {"openai-gpt-4o-mini", "gpt-4o-mini"} & candidates

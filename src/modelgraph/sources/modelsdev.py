@@ -25,6 +25,9 @@ models it serves under its own ids, prices in USD per 1M tokens. One extraction 
   (``@cf/``), not a host's prefix over other vendors' models (``TEE/…``), not a host's name
   (Poe's ``novita/…``) unless that host lists models under it itself (docs/identity.md,
   rules 13-15, has them all);
+* an id that glues a vendor's name onto that vendor's model id (DigitalOcean's
+  ``openai-gpt-4o-mini``) is read as the path others write (``openai/gpt-4o-mini``) when the
+  rest is a model of that vendor another provider lists, read so in one way only;
 * an offer is ``first-party`` when the host is the model's vendor, ``router`` when most of the
   host's ids are paths under other namespaces, else ``third-party``;
 * each model gets one `ModelClaim` (one source states one value per fact), read from the
@@ -155,6 +158,8 @@ def extract_catalogue(
     for problem in problems:
         log.warning("%s: skipped %s", title, problem)
     analysis = _Analysis(_unwrap_resold_ids(providers))
+    # ids that glue a vendor's name onto its model's id are read once the vendors are known
+    analysis = _Analysis(analysis.with_vendor_prefixes_split())
     claims = [*analysis.vendor_claims(), *analysis.model_claims(), *analysis.offer_claims()]
     if progress is not None:
         total = sum(map(_size, catalogue.values()))
@@ -671,6 +676,46 @@ class _Analysis:
         vendors = {slug: c.most_common(1)[0][0] for slug, c in namespaces.items()}
         vendors.update((slug, c.most_common(1)[0][0]) for slug, c in votes.items())
         return vendors
+
+    def with_vendor_prefixes_split(self) -> list[_Provider]:
+        """The providers with each id whose name glues a vendor's name onto that vendor's model
+        id (DigitalOcean's ``openai-gpt-4o-mini``) written as the path another provider would
+        write (``openai/gpt-4o-mini``); the id as listed stays the offer's endpoint id."""
+        listers: dict[str, set[str]] = defaultdict(set)
+        for provider, entry in self._entries():
+            listers[self.slug(entry)].add(provider.id)
+        return [
+            replace(provider, entries=tuple(
+                replace(entry, id=path) if (path := self._vendor_path(provider, entry, listers))
+                else entry
+                for entry in provider.entries
+            ))
+            for provider in self.providers
+        ]
+
+    def _vendor_path(self, provider: _Provider, entry: _Entry,
+                     listers: dict[str, set[str]]) -> str | None:
+        """The id with its name ``vendor-model`` (or ``vendor--model``, ``vendor.model``) as
+        ``vendor/model``, where the head names a vendor as a namespace would and the rest is a
+        model of that vendor that another provider lists; None unless exactly one such reading
+        exists (``meta-llama-3-8b-instruct`` is ``meta/llama-3-8b-instruct``: no one lists a
+        ``3-8b-instruct`` of ``meta-llama``)."""
+        if " " in entry.id:
+            return None
+        path, slash, name = entry.id.rpartition("/")
+        readings = set()
+        for separator in re.finditer(r"[-_.]+", name):
+            head, rest = name[:separator.start()], name[separator.end():]
+            vendor = self._vendor_of_segment(head)
+            # a maker's namespace is written as the catalogue spells it (`arcee-ai`, not `arcee`)
+            namespace = head if vendor else self.vendor_namespaces.get(_match_key(head))
+            vendor = vendor or namespace
+            if not (vendor and rest):
+                continue
+            slug = resolve_model(ModelRef(identifier=rest)).slug
+            if self.vendor_of_slug.get(slug) == vendor and listers[slug] - {provider.id}:
+                readings.add(f"{path}{slash}{namespace}/{rest}")
+        return readings.pop() if len(readings) == 1 else None
 
     def _host_names(self) -> dict[str, str]:
         by_slug = defaultdict(list)
