@@ -31,7 +31,7 @@ from modelgraph.sources.modelsdev import (
     extract_catalogue,
     load_catalogue,
 )
-from modelgraph.vocab import MG, SCHEMA, XSD
+from modelgraph.vocab import MG, RDF, SCHEMA, XSD
 
 FIXTURE = Path(__file__).parent / "fixtures" / "modelsdev" / "catalogue.json"
 
@@ -411,6 +411,25 @@ def test_clouds_that_wrap_a_vendors_model_id_offer_that_model_when_others_list_i
     unheard = resolve_model("acme.unheard-of-model-v1:0").slug
     assert (unheard, "acme.unheard-of-model-v1:0") in offers
     assert not any(slug == "unheard-of-model" for slug, _ in offers)
+
+
+def test_a_hosts_own_spelling_of_a_vendors_model_id_names_no_model_of_its_own(catalogue):
+    resold = _reseller(catalogue, "amazon-bedrock", "Amazon Bedrock", {
+        "us.openai.gpt-4o-mini-2024-07-18-v1:0": ("openai", "gpt-4o-mini-2024-07-18"),
+    })
+    resold = _reseller(resold, "digitalocean", "DigitalOcean", {
+        "openai-gpt-4o-mini": ("openai", "gpt-4o-mini"),
+    })
+    quads = extraction_quads(extract_catalogue(resold, version="0.0-test"))
+    models = {q.subject for q in quads if (q.predicate, q.object) == (RDF.type, MG.Model)}
+    endpoints = {q.object.value for q in quads if q.predicate == MG.endpointId}
+    assert {"us.openai.gpt-4o-mini-2024-07-18-v1:0", "openai-gpt-4o-mini"} <= endpoints
+    assert model_iri(resolve_model("us.openai.gpt-4o-mini-2024-07-18-v1:0").slug) not in models
+    assert model_iri("openai-gpt-4o-mini") not in models
+    # every model node is a model some entry offers (or the alias of such a snapshot)
+    assert models == {model_iri(slug) for slug in (
+        "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4-1-nano", "o1-mini",
+        "mistral-large-2411", "llama-3-3-70b-instruct")}
 
 
 def test_a_vendor_name_the_cloud_dropped_is_put_back_only_where_the_entry_name_says_so(

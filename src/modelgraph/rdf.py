@@ -224,9 +224,14 @@ def _offer(out: _GraphWriter, claim: OfferClaim, source_id: str) -> None:
     out.add(node, MG.hostKind, claim.host_kind)
     if claim.endpoint_id:
         out.add(node, MG.endpointId, claim.endpoint_id)
-        # the host's id may pin a dated snapshot: type it and link it to its alias
-        model_node(out, ModelRef(identifier=claim.endpoint_id, vendor=claim.model.vendor,
-                                 vendor_in_path=claim.model.vendor_in_path))
+        # the host's id may pin a dated snapshot: type it and link it to its alias. An id that
+        # spells neither the model nor a snapshot of it is the host's own wrapping of the
+        # vendor's id (`us.anthropic.…-v1:0`, `openai-gpt-4o-mini`): it names no model
+        endpoint = ModelRef(identifier=claim.endpoint_id, vendor=claim.model.vendor,
+                            vendor_in_path=claim.model.vendor_in_path)
+        pinned = ids.resolve_model(endpoint)
+        if resolved.slug in (pinned.slug, pinned.alias_slug):
+            model_node(out, endpoint)
     out.add(node, SCHEMA.priceCurrency, claim.currency)
     out.add(node, MG.inputPrice, claim.input_price)
     out.add(node, MG.outputPrice, claim.output_price)

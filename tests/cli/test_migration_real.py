@@ -53,3 +53,6 @@ def test_gpt_4o_mini_is_not_its_own_migration_candidate_under_a_hosts_spelling(s
     candidates = {candidate["id"] for candidate in data["candidates"]}
     assert "gpt-4-1-nano" in candidates
     assert not {"openai-gpt-4o-mini", "gpt-4o-mini"} & candidates
+    # nor a model of its own: DigitalOcean's id is its offer's endpoint id
+    stray = "ASK { GRAPH ?g { <https://w3id.org/modelgraph/id/model/openai-gpt-4o-mini> ?p ?o } }"
+    assert not bool(store.query(stray))
