@@ -375,6 +375,11 @@ def test_the_installed_package_catalogue_extracts_with_the_seeds_identities():
     # DigitalOcean glues the vendor's name on: `openai-gpt-4o-mini` is OpenAI's gpt-4o-mini
     on_digitalocean = {o.endpoint_id for o in mini if o.host == "DigitalOcean"}
     assert on_digitalocean == {"openai-gpt-4o-mini"}
+    # Upstage's `solar-pro3` is what others list as `upstage/solar-pro-3`: Upstage's own
+    solar = {o.endpoint_id: o for o in offers if resolve_model(o.model).slug == "solar-pro-3"}
+    assert {"solar-pro3", "upstage/solar-pro-3"} <= set(solar)
+    assert solar["solar-pro3"].host_kind == "first-party"
+    assert {resolve_model(o.model).vendor_slug for o in solar.values()} == {"upstage"}
 
 
 def test_every_vendor_of_the_installed_catalogue_has_models():
@@ -494,6 +499,44 @@ def test_an_id_a_vendor_prefix_reads_two_ways_is_left_as_listed(catalogue):
     models = {o.endpoint_id: resolve_model(o.model).slug
               for o in extract_catalogue(resold, version="0.0-test").of_type(OfferClaim)}
     assert models["openai-o1-mini"] == "openai-o1-mini"
+
+
+def test_a_version_number_glued_to_its_letters_or_not_is_one_model_spelled_as_most_list_it(
+        catalogue):
+    llama = ("openrouter", "meta-llama/llama-3.3-70b-instruct")
+    resold = _reseller(catalogue, "cortecs", "Cortecs", {
+        "mistral-large2411": ("mistral", "mistral-large-2411"),  # 2 providers: `large-2411`
+        "o-1-mini": ("openai", "o1-mini"),  # 2 providers (with Vercel's): `o1-mini`
+        "llama3.3-70b-instruct": llama,  # 2 and 2: a tie keeps the hyphen
+    })
+    resold = _reseller(resold, "vercel", "Vercel", {
+        "openai/o1-mini": ("openai", "o1-mini"),
+        "meta-llama/llama3.3-70b-instruct": llama,
+    })
+    extraction = extract_catalogue(resold, version="0.0-test")
+    models = {(o.host, o.endpoint_id): resolve_model(o.model)
+              for o in extraction.of_type(OfferClaim)}
+    assert models["Cortecs", "mistral-large2411"].slug == "mistral-large-2411"
+    assert models["Cortecs", "mistral-large2411"].vendor_slug == "mistral"
+    assert models["Cortecs", "o-1-mini"].slug == models["OpenAI", "o1-mini"].slug == "o1-mini"
+    assert {models[key].slug for key in (
+        ("Cortecs", "llama3.3-70b-instruct"), ("Vercel", "meta-llama/llama3.3-70b-instruct"),
+        ("OpenRouter", "meta-llama/llama-3.3-70b-instruct"))} == {"llama-3-3-70b-instruct"}
+
+
+def test_a_glued_version_number_stays_apart_if_one_provider_or_another_maker_lists_it(
+        catalogue):
+    resold = _reseller(catalogue, "cortecs", "Cortecs", {
+        "acme9": ("openai", "o1-mini"),  # both spellings listed here only
+        "acme-9": ("openai", "o1-mini"),
+        "acme-labs/gpt4o-mini": ("openai", "gpt-4o-mini"),  # another maker's `gpt-4o-mini`
+    })
+    resold = _reseller(resold, "kilo", "Kilo", {"acme-labs/acme-chat": ("openai", "o1-mini")})
+    models = {o.endpoint_id: resolve_model(o.model)
+              for o in extract_catalogue(resold, version="0.0-test").of_type(OfferClaim)}
+    assert (models["acme9"].slug, models["acme-9"].slug) == ("acme9", "acme-9")
+    assert models["acme-labs/gpt4o-mini"].slug == "gpt4o-mini"
+    assert models["acme-labs/gpt4o-mini"].vendor_slug == "acme-labs"
 
 
 def _vendors_by_endpoint(catalogue) -> dict[str, str | None]:

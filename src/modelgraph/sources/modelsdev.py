@@ -28,6 +28,9 @@ models it serves under its own ids, prices in USD per 1M tokens. One extraction 
 * an id that glues a vendor's name onto that vendor's model id (DigitalOcean's
   ``openai-gpt-4o-mini``) is read as the path others write (``openai/gpt-4o-mini``) when the
   rest is a model of that vendor another provider lists, read so in one way only;
+* slugs equal but for a hyphen between letters and the number after them (``solar-pro3``,
+  ``solar-pro-3``) are one model, spelled as most providers list it, when another provider
+  lists that spelling and their known vendors agree;
 * an offer is ``first-party`` when the host is the model's vendor, ``router`` when most of the
   host's ids are paths under other namespaces, else ``third-party``;
 * each model gets one `ModelClaim` (one source states one value per fact), read from the
@@ -158,8 +161,9 @@ def extract_catalogue(
     for problem in problems:
         log.warning("%s: skipped %s", title, problem)
     analysis = _Analysis(_unwrap_resold_ids(providers))
-    # ids that glue a vendor's name onto its model's id are read once the vendors are known
-    analysis = _Analysis(analysis.with_vendor_prefixes_split())
+    # ids that glue a vendor's name onto its model's id, or spell its version number without
+    # the hyphen others write, are read once the vendors are known
+    analysis = _Analysis(analysis.with_host_spellings_read())
     claims = [*analysis.vendor_claims(), *analysis.model_claims(), *analysis.offer_claims()]
     if progress is not None:
         total = sum(map(_size, catalogue.values()))
@@ -431,6 +435,12 @@ def _match_key(name: str) -> str:
     return key[:-2] if key.endswith("ai") and len(key) >= 5 else key
 
 
+def _digit_key(slug: str) -> str:
+    """A slug with a hyphen between letters and the number after them: ``solar-pro3`` and
+    ``solar-pro-3`` -> ``solar-pro-3``."""
+    return re.sub(r"(?<=[a-z])(?=[0-9])", "-", slug)
+
+
 def _spellings(unwrapped: str, name: str) -> list[str]:
     """The vendor's ids an unwrapped cloud id may stand for: itself, and, where the cloud
     dropped the vendor's name that its namespace repeats ("deepseek.r1" for DeepSeek-R1),
@@ -591,9 +601,10 @@ class _Analysis:
         addressing (Poe's ``novita/glm-4.6``, NanoGPT's ``baseten/…``), by provider id. A
         provider is left out, its name in a namespace being that of the model's maker, when it
         lists models under its own name as their only namespace (``groq/compound``,
-        ``kilo-auto/…``). A host that makes models but lists them without a namespace
-        (Upstage's ``solar-pro3``) cannot be told from a reseller this way: models others
-        list under its name get no vendor rather than a wrong one."""
+        ``kilo-auto/…``). A host that makes models but lists none of those others list under
+        its name (Sarvam's ``sarvam-105b``, NVIDIA's ``sarvamai/sarvam-m``) cannot be told
+        from a reseller this way: models others list under its name get no vendor rather
+        than a wrong one."""
         spellings = {}
         for provider in self.providers:
             if provider.id not in self.vendor_of_provider:
@@ -677,17 +688,21 @@ class _Analysis:
         vendors.update((slug, c.most_common(1)[0][0]) for slug, c in votes.items())
         return vendors
 
-    def with_vendor_prefixes_split(self) -> list[_Provider]:
-        """The providers with each id whose name glues a vendor's name onto that vendor's model
-        id (DigitalOcean's ``openai-gpt-4o-mini``) written as the path another provider would
-        write (``openai/gpt-4o-mini``); the id as listed stays the offer's endpoint id."""
+    def with_host_spellings_read(self) -> list[_Provider]:
+        """The providers with each id spelled as the model it names is spelled elsewhere: a
+        vendor's name glued on (DigitalOcean's ``openai-gpt-4o-mini``) written as the path
+        another provider would write (``openai/gpt-4o-mini``), then a version number glued to
+        the letters before it or not (``solar-pro3``, ``solar-pro-3``) as most providers
+        write it. The id as listed stays the offer's endpoint id."""
         listers: dict[str, set[str]] = defaultdict(set)
         for provider, entry in self._entries():
             listers[self.slug(entry)].add(provider.id)
+        spelled = self._spellings_by_digit_key(listers)
         return [
             replace(provider, entries=tuple(
-                replace(entry, id=path) if (path := self._vendor_path(provider, entry, listers))
-                else entry
+                replace(entry, id=self._digits_as_listed(
+                    provider, self._vendor_path(provider, entry, listers) or entry.id,
+                    spelled, listers))
                 for entry in provider.entries
             ))
             for provider in self.providers
@@ -716,6 +731,31 @@ class _Analysis:
             if self.vendor_of_slug.get(slug) == vendor and listers[slug] - {provider.id}:
                 readings.add(f"{path}{slash}{namespace}/{rest}")
         return readings.pop() if len(readings) == 1 else None
+
+    def _spellings_by_digit_key(self, listers: dict[str, set[str]]) -> dict[str, str]:
+        """Each model slug -> the spelling of its version number most providers list, among
+        the slugs equal but for a hyphen between letters and the number after them (on a tie,
+        the one with the hyphen)."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        for slug in listers:
+            groups[_digit_key(slug)].append(slug)
+        return {
+            slug: max(group, key=lambda s: (len(listers[s]), s.count("-"), s))
+            for group in groups.values() if len(group) > 1 for slug in group
+        }
+
+    def _digits_as_listed(self, provider: _Provider, model_id: str, spelled: dict[str, str],
+                          listers: dict[str, set[str]]) -> str:
+        """The id with its name spelled as `spelled` says, when another provider lists that
+        spelling and no vendor of one spelling differs from that of the other."""
+        slug = resolve_model(ModelRef(identifier=model_id)).slug
+        target = spelled.get(slug, slug)
+        vendors = {self.vendor_of_slug.get(slug), self.vendor_of_slug.get(target)} - {None}
+        if target == slug or " " in model_id or len(vendors) > 1 or not (
+                listers[target] - {provider.id}):
+            return model_id
+        path, slash, _name = model_id.rpartition("/")
+        return f"{path}{slash}{target}"
 
     def _host_names(self) -> dict[str, str]:
         by_slug = defaultdict(list)
