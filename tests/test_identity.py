@@ -80,3 +80,16 @@ def test_a_display_name_keeps_the_pages_spelling_without_the_vendor_prefix():
     from modelgraph.records import ModelRef
 
     assert resolve_model(ModelRef(identifier="openai/gpt-4o-mini")).display_name is None
+
+
+def test_a_cloud_wraps_ids_as_the_provider_whose_id_its_own_extends_by_a_word():
+    from modelgraph.identity import unwrap_model_id
+
+    # Vertex's Anthropic models: `google-vertex-anthropic` lists ids as `google-vertex` does
+    for host in ("google-vertex", "google-vertex-anthropic"):
+        assert unwrap_model_id(host, "acme-swift@20250101") == "acme-swift-20250101"
+        assert unwrap_model_id(host, "acme-swift@default") == "acme-swift"
+    assert unwrap_model_id("databricks-eu", "databricks-acme-swift") == "acme-swift"
+    # a word glued on names another provider, which wraps nothing
+    assert unwrap_model_id("google-vertexplus", "acme-swift@20250101") is None
+    assert unwrap_model_id("acme", "acme-swift@20250101") is None

@@ -418,6 +418,25 @@ def test_clouds_that_wrap_a_vendors_model_id_offer_that_model_when_others_list_i
     assert not any(slug == "unheard-of-model" for slug, _ in offers)
 
 
+def test_a_cloud_whose_provider_id_extends_a_wrapping_clouds_unwraps_its_ids_too(catalogue):
+    # models.dev lists Vertex's Anthropic models as provider `google-vertex-anthropic`, ids
+    # shaped as `google-vertex`'s: each was a model of its own, with no vendor or snapshot link
+    resold = _reseller(catalogue, "google-vertex-anthropic", "Vertex (Anthropic)", {
+        "gpt-4o-mini@20240718": ("openai", "gpt-4o-mini-2024-07-18"),
+        "gpt-4.1-nano@default": ("openai", "gpt-4.1-nano"),
+    })
+    extraction = extract_catalogue(resold, version="0.0-test")
+    offers = {o.endpoint_id: resolve_model(o.model) for o in extraction.of_type(OfferClaim)
+              if o.host == "Vertex (Anthropic)"}
+    assert offers["gpt-4o-mini@20240718"].slug == "gpt-4o-mini-2024-07-18"
+    assert offers["gpt-4.1-nano@default"].slug == "gpt-4-1-nano"
+    assert {m.vendor_slug for m in offers.values()} == {"openai"}
+    triples = {(q.subject, q.predicate, q.object) for q in extraction_quads(extraction)}
+    assert (model_iri("gpt-4o-mini-2024-07-18"), MG.snapshotOf, model_iri("gpt-4o-mini")
+            ) in triples
+    assert not any(s == model_iri("gpt-4o-mini-20240718") for s, _, _ in triples)
+
+
 def test_a_hosts_own_spelling_of_a_vendors_model_id_names_no_model_of_its_own(catalogue):
     resold = _reseller(catalogue, "amazon-bedrock", "Amazon Bedrock", {
         "us.openai.gpt-4o-mini-2024-07-18-v1:0": ("openai", "gpt-4o-mini-2024-07-18"),

@@ -104,10 +104,21 @@ def _drop_suffixes(name: str, suffixes: list[str]) -> str:
     return name
 
 
+def _wrapped_pattern(host_id: str) -> str | None:
+    """The pattern of [host.wrapped_model_ids] for a catalogue provider id: its own, else that
+    of the provider whose id it extends by a hyphenated word (``google-vertex-anthropic``, the
+    Anthropic models on Vertex, wraps ids as ``google-vertex`` does)."""
+    patterns = rules()["host"].get("wrapped_model_ids", {})
+    if host_id in patterns:
+        return patterns[host_id]
+    extended = [key for key in patterns if host_id.startswith(key + "-")]
+    return patterns[max(extended, key=len)] if extended else None
+
+
 def unwrap_model_id(host_id: str, model_id: str) -> str | None:
     """The vendor's own id ("vendor/id" or "id", a snapshot date appended) inside a model id
     that the host `host_id` wraps in its own, or None (see [host.wrapped_model_ids])."""
-    pattern = rules()["host"].get("wrapped_model_ids", {}).get(host_id)
+    pattern = _wrapped_pattern(host_id)
     match = re.fullmatch(pattern, model_id) if pattern else None
     if match is None:
         return None
