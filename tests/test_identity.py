@@ -93,3 +93,8 @@ def test_a_cloud_wraps_ids_as_the_provider_whose_id_its_own_extends_by_a_word():
     # a word glued on names another provider, which wraps nothing
     assert unwrap_model_id("google-vertexplus", "acme-swift@20250101") is None
     assert unwrap_model_id("acme", "acme-swift@20250101") is None
+
+
+def test_a_model_brand_of_a_company_is_that_company_as_a_vendor():
+    # [vendor.synonyms]: Qwen is Alibaba's model brand, as Z.AI is Zhipu AI's
+    assert resolve_vendor("Qwen") == resolve_vendor("Alibaba") == "alibaba"

@@ -141,6 +141,45 @@ def test_two_providers_of_one_vendor_under_two_names_are_one_vendor(catalogue):
     assert offers["z-ai"].host_kind == offers["zhipu-ai"].host_kind == "first-party"
 
 
+def test_a_namespace_spelling_a_vendors_other_brand_name_is_that_vendors(catalogue):
+    # Qwen is Alibaba's model brand ([vendor.synonyms]): `qwen/…` names the vendor Alibaba,
+    # which lists Qwen models as its own; Qwen was a vendor of its own, sharing models
+    resold = _reseller(catalogue, "alibaba", "Alibaba", {"qwen-plus": ("openai", "o1-mini")})
+    resold = _reseller(resold, "vercel", "Vercel", {"alibaba/qwen-plus": ("openai", "o1-mini")})
+    resold = _reseller(resold, "kilo", "Kilo", {
+        "qwen/qwen-plus": ("openai", "o1-mini"),
+        "qwen/qwen-plus-2025-07-28": ("openai", "o1-mini"),  # listed by no vendor
+        "Qwen/qwen-brand-new": ("openai", "o1-mini"),
+    })
+    extraction = extract_catalogue(resold, version="0.0-test")
+    assert [v.name for v in extraction.of_type(VendorClaim)
+            if resolve_vendor(v.name) == "alibaba"] == ["Alibaba"]
+    vendors = {o.endpoint_id: resolve_model(o.model).vendor_slug
+               for o in extraction.of_type(OfferClaim) if o.host in ("Kilo", "Alibaba")}
+    assert set(vendors.values()) == {"alibaba"}
+    quads = extraction_quads(extraction)
+    assert not any(q.object == vendor_iri("qwen") for q in quads)
+
+
+def test_one_source_states_one_vendor_for_a_model_and_its_snapshots_alias(catalogue):
+    # a snapshot read as another maker's (`acme-labs/…`) does not give its alias, OpenAI's
+    # gpt-4o-mini, a second vendor
+    resold = _reseller(catalogue, "kilo", "Kilo", {
+        "acme-labs/gpt-4o-mini-2099-01-01": ("openai", "gpt-4o-mini-2024-07-18"),
+        "acme-labs/acme-chat": ("openai", "o1-mini"),
+        "acme-labs/acme-swift-2099-01-01": ("openai", "o1-mini"),  # its alias listed by none
+    })
+    quads = extraction_quads(extract_catalogue(resold, version="0.0-test"))
+    vendors = {}
+    for q in quads:
+        if q.predicate == MG.vendor and q.subject.value.startswith(model_iri("").value):
+            vendors.setdefault(q.subject, set()).add(q.object)
+    assert vendors[model_iri("gpt-4o-mini-2099-01-01")] == {vendor_iri("acme-labs")}
+    assert vendors[model_iri("acme-swift")] == {vendor_iri("acme-labs")}
+    assert {m for m, of in vendors.items() if len(of) > 1} == set()
+    assert vendors[model_iri("gpt-4o-mini")] == {vendor_iri("openai")}
+
+
 def test_host_kind_is_first_party_router_or_third_party_from_the_data(extraction):
     offers = offers_of(extraction, "gpt-4o-mini")
     assert offers["openai"].host_kind == "first-party"
@@ -387,6 +426,16 @@ def test_every_vendor_of_the_installed_catalogue_has_models():
     vendors = {resolve_vendor(v.name) for v in extraction.of_type(VendorClaim)}
     with_models = {resolve_model(c.model).vendor_slug for c in extraction.of_type(ModelClaim)}
     assert vendors - with_models == set()  # "zhipu" was one: Zhipu AI is Z.AI's other name
+
+
+def test_no_model_of_the_installed_catalogue_is_stated_with_two_vendors():
+    quads = extraction_quads(extract_catalogue(load_catalogue(), skip_invalid=True))
+    vendors = {}
+    for q in quads:
+        if q.predicate == MG.vendor and q.subject.value.startswith(model_iri("").value):
+            vendors.setdefault(q.subject.value, set()).add(q.object.value)
+    assert {m: of for m, of in vendors.items() if len(of) > 1} == {}  # qwen-plus had two
+    assert vendor_iri("qwen").value not in set().union(*vendors.values())
 
 
 def _reseller(catalogue, provider_id, name, ids_from):

@@ -16,7 +16,8 @@ models it serves under its own ids, prices in USD per 1M tokens. One extraction 
   its own list. Namespaces match ignoring case, hyphens and a glued-on "ai" (``mistralai``
   names the provider ``mistral``; a trailing ``(region)`` is not part of a vendor's name);
   providers whose names resolve to one vendor (``Zhipu AI`` and ``Z.AI``: identity's vendor
-  synonyms) are that one vendor, under one name;
+  synonyms) are that one vendor, under one name, and a namespace spelling a vendor's other
+  brand name names it (``qwen/…`` is Alibaba's);
 * the vendor of a model is, in order: the vendor its id's innermost namespace naming one
   names; the one vendor under whose namespace the catalogue lists that model; the provider
   itself when it is a vendor and lists the model under no other namespace; the one vendor
@@ -24,7 +25,8 @@ models it serves under its own ids, prices in USD per 1M tokens. One extraction 
   entries use, where a namespace names a maker only on evidence: not a host's scope
   (``@cf/``), not a host's prefix over other vendors' models (``TEE/…``), not a host's name
   (Poe's ``novita/…``) unless that host lists models under it itself (docs/identity.md,
-  rules 13-15, has them all);
+  rules 13-15, has them all); a dated snapshot's alias has its own vendor, else the one most
+  of its snapshots have, so no model is stated with two vendors;
 * an id that glues a vendor's name onto that vendor's model id (DigitalOcean's
   ``openai-gpt-4o-mini``) is read as the path others write (``openai/gpt-4o-mini``) when the
   rest is a model of that vendor another provider lists, read so in one way only;
@@ -58,7 +60,14 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from ..errors import ExtractionError, InputError
-from ..identity import resolve_host, resolve_model, resolve_vendor, slugify, unwrap_model_id
+from ..identity import (
+    resolve_host,
+    resolve_model,
+    resolve_vendor,
+    rules,
+    slugify,
+    unwrap_model_id,
+)
 from ..records import (
     Extraction,
     Locator,
@@ -545,6 +554,13 @@ class _Analysis:
             if provider.id in self.vendor_of_provider:
                 for spelling in _provider_spellings(provider):
                     self.vendor_spellings.setdefault(spelling, self.vendor_of_provider[provider.id])
+        # a vendor's other brand name (identity's [vendor.synonyms]: Qwen is Alibaba's) names
+        # it as a namespace too (`qwen/qwen3-32b`, `Qwen/Qwen3-32B`)
+        by_slug = {resolve_vendor(vendor): vendor for vendor in self.vendor_of_provider.values()}
+        for spelling, slug in rules()["vendor"].get("synonyms", {}).items():
+            if slug in by_slug:
+                self.vendor_by_key.setdefault(_match_key(spelling), by_slug[slug])
+                self.vendor_spellings.setdefault(spelling, by_slug[slug])
         self.namespaced, self.owned = defaultdict(set), defaultdict(set)
         for provider, entry in self._entries():
             namespace_vendor = self._namespace_vendor(entry)
@@ -560,6 +576,7 @@ class _Analysis:
         self.hosts_by_spelling = self._addressing_hosts()
         self.vendor_namespaces = self._vendor_namespaces()
         self.vendor_of_slug = self._vendors_of_models(named)
+        self.vendor_of_alias = self._vendors_of_aliases()
         self.host_names = self._host_names()
         self.routers = {
             p.id
@@ -688,6 +705,20 @@ class _Analysis:
         vendors.update((slug, c.most_common(1)[0][0]) for slug, c in votes.items())
         return vendors
 
+    def _vendors_of_aliases(self) -> dict[str, str]:
+        """The vendor a dated snapshot's alias is stated with: the alias's own, else the one
+        most of its snapshots have (first seen breaks ties). So this source never states two
+        vendors for one model, as it did for `qwen-plus` (Alibaba's) when its snapshot
+        `qwen/qwen-plus-2025-07-28` was read as Qwen's, before Qwen was known as Alibaba."""
+        votes: dict[str, Counter] = defaultdict(Counter)
+        for slug, alias in self.slugs.values():
+            if alias and (vendor := self.vendor_of_slug.get(slug)):
+                votes[alias][vendor] += 1
+        vendors = {alias: c.most_common(1)[0][0] for alias, c in votes.items()}
+        vendors.update((alias, self.vendor_of_slug[alias])
+                       for alias in vendors if alias in self.vendor_of_slug)
+        return vendors
+
     def with_host_spellings_read(self) -> list[_Provider]:
         """The providers with each id spelled as the model it names is spelled elsewhere: a
         vendor's name glued on (DigitalOcean's ``openai-gpt-4o-mini``) written as the path
@@ -796,12 +827,12 @@ class _Analysis:
 
     def _model_claim(self, entry: _Entry) -> ModelClaim:
         alias = self.slugs[entry.id][1]
-        vendor = self.vendor_of_slug.get(self.slug(entry))
         return ModelClaim(
             model=self.ref(entry),
             label=entry.name,
             family=entry.family,
-            snapshot_of=ModelRef(identifier=alias, vendor=vendor) if alias else None,
+            snapshot_of=(ModelRef(identifier=alias, vendor=self.vendor_of_alias.get(alias))
+                         if alias else None),
             release_date=entry.release_date,
             knowledge_cutoff=entry.knowledge,
             updated=entry.updated,
