@@ -592,6 +592,23 @@ def test_a_version_number_glued_to_its_letters_or_not_is_one_model_spelled_as_mo
         ("OpenRouter", "meta-llama/llama-3.3-70b-instruct"))} == {"llama-3-3-70b-instruct"}
 
 
+def test_a_versions_point_written_p_between_digits_is_the_model_others_list_with_it(catalogue):
+    # Fireworks writes GLM 4.5 as `glm-4p5`, DeepSeek V3.1 as `deepseek-v3p1`
+    resold = _reseller(catalogue, "fireworks-ai", "Fireworks AI", {
+        "accounts/fireworks/models/gpt-4p1-nano": ("openai", "gpt-4.1-nano"),
+        "accounts/fireworks/models/o1p5-mini": ("openai", "o1-mini"),  # no one lists o1-5-mini
+        "acme-2p5": ("openai", "o1-mini"),
+    })
+    resold = _reseller(resold, "kilo", "Kilo", {"acme-2p5": ("openai", "o1-mini")})
+    resold = _reseller(resold, "vercel", "Vercel", {"acme-2.5": ("openai", "o1-mini")})
+    models = {(o.host, o.endpoint_id): resolve_model(o.model).slug
+              for o in extract_catalogue(resold, version="0.0-test").of_type(OfferClaim)}
+    assert models["Fireworks AI", "accounts/fireworks/models/gpt-4p1-nano"] == "gpt-4-1-nano"
+    assert models["Fireworks AI", "accounts/fireworks/models/o1p5-mini"] == "o1p5-mini"
+    # the point is spelled as a point even where more providers write the `p`
+    assert {models[host, "acme-2p5"] for host in ("Fireworks AI", "Kilo")} == {"acme-2-5"}
+
+
 def test_a_glued_version_number_stays_apart_if_one_provider_or_another_maker_lists_it(
         catalogue):
     resold = _reseller(catalogue, "cortecs", "Cortecs", {

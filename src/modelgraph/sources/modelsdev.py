@@ -31,8 +31,9 @@ models it serves under its own ids, prices in USD per 1M tokens. One extraction 
   ``openai-gpt-4o-mini``) is read as the path others write (``openai/gpt-4o-mini``) when the
   rest is a model of that vendor another provider lists, read so in one way only;
 * slugs equal but for a hyphen between letters and the number after them (``solar-pro3``,
-  ``solar-pro-3``) are one model, spelled as most providers list it, when another provider
-  lists that spelling and their known vendors agree;
+  ``solar-pro-3``), or for a version's point written ``p`` (``glm-4p5``, ``glm-4-5``), are
+  one model, spelled as most providers list it (never with the ``p``), when another
+  provider lists that spelling and their known vendors agree;
 * an offer is ``first-party`` when the host is the model's vendor, ``router`` when most of the
   host's ids are paths under other namespaces, else ``third-party``;
 * each model gets one `ModelClaim` (one source states one value per fact), read from the
@@ -444,10 +445,15 @@ def _match_key(name: str) -> str:
     return key[:-2] if key.endswith("ai") and len(key) >= 5 else key
 
 
+# `p` between two digits, as some hosts write a version's point (Fireworks `glm-4p5`)
+_POINT_AS_P = re.compile(r"(?<=[0-9])p(?=[0-9])")
+
+
 def _digit_key(slug: str) -> str:
-    """A slug with a hyphen between letters and the number after them: ``solar-pro3`` and
-    ``solar-pro-3`` -> ``solar-pro-3``."""
-    return re.sub(r"(?<=[a-z])(?=[0-9])", "-", slug)
+    """A slug with a hyphen between letters and the number after them, and for a `p` between
+    two digits: ``solar-pro3`` and ``solar-pro-3`` -> ``solar-pro-3``, ``glm-4p5`` and
+    ``glm-4-5`` -> ``glm-4-5``."""
+    return re.sub(r"(?<=[a-z])(?=[0-9])", "-", _POINT_AS_P.sub("-", slug))
 
 
 def _spellings(unwrapped: str, name: str) -> list[str]:
@@ -723,8 +729,9 @@ class _Analysis:
         """The providers with each id spelled as the model it names is spelled elsewhere: a
         vendor's name glued on (DigitalOcean's ``openai-gpt-4o-mini``) written as the path
         another provider would write (``openai/gpt-4o-mini``), then a version number glued to
-        the letters before it or not (``solar-pro3``, ``solar-pro-3``) as most providers
-        write it. The id as listed stays the offer's endpoint id."""
+        the letters before it or not (``solar-pro3``, ``solar-pro-3``), or a point written
+        ``p`` (``glm-4p5``), as most providers write it. The id as listed stays the offer's
+        endpoint id."""
         listers: dict[str, set[str]] = defaultdict(set)
         for provider, entry in self._entries():
             listers[self.slug(entry)].add(provider.id)
@@ -765,13 +772,14 @@ class _Analysis:
 
     def _spellings_by_digit_key(self, listers: dict[str, set[str]]) -> dict[str, str]:
         """Each model slug -> the spelling of its version number most providers list, among
-        the slugs equal but for a hyphen between letters and the number after them (on a tie,
-        the one with the hyphen)."""
+        the slugs equal but for a hyphen between letters and the number after them, or for a
+        point written `p` (on a tie, the one with the hyphen; never one with the `p`)."""
         groups: dict[str, list[str]] = defaultdict(list)
         for slug in listers:
             groups[_digit_key(slug)].append(slug)
         return {
-            slug: max(group, key=lambda s: (len(listers[s]), s.count("-"), s))
+            slug: max(group, key=lambda s: (
+                not _POINT_AS_P.search(s), len(listers[s]), s.count("-"), s))
             for group in groups.values() if len(group) > 1 for slug in group
         }
 
