@@ -569,6 +569,51 @@ def test_an_id_a_vendor_prefix_reads_two_ways_is_left_as_listed(catalogue):
     assert models["openai-o1-mini"] == "openai-o1-mini"
 
 
+def test_an_id_gluing_a_hosts_name_or_its_own_prefix_onto_a_vendors_model_is_that_model(
+        catalogue):
+    # NanoGPT's `azure-gpt-4o-mini` ("Azure gpt-4o-mini"); GitLab Duo's `duo-chat-gpt-5-mini`
+    resold = _reseller(catalogue, "poe", "Poe", {
+        "azure-gpt-4o-mini": ("openai", "gpt-4o-mini"),  # Azure is a host, no vendor
+        "azure-unheard-of-9": ("openai", "o1-mini"),  # no one lists `unheard-of-9`
+    })
+    resold = _reseller(resold, "gitlab", "GitLab Duo", {
+        "duo-chat-gpt-4.1-nano": ("openai", "gpt-4.1-nano"),  # `duo-chat` leads every id
+        "duo-chat-o1-mini": ("openai", "o1-mini"),
+        "duo-chat-mistral-large-2411": ("mistral", "mistral-large-2411"),
+        "duo-chat-assistant": ("openai", "o1-mini"),
+    })
+    resold = _reseller(resold, "kilo", "Kilo", {
+        "fast-gpt-4o-mini": ("openai", "gpt-4o-mini"),  # `fast` is no word of Kilo's name
+        "fast-o1-mini": ("openai", "o1-mini"),
+    })
+    resold = _reseller(resold, "acme-cloud", "Acme Cloud", {
+        "acme-gpt-4o-mini": ("openai", "gpt-4o-mini"),  # a word of its name, on 1 id of 3
+        "gpt-4.1-nano": ("openai", "gpt-4.1-nano"),
+        "o1-mini": ("openai", "o1-mini"),
+    })
+    extraction = extract_catalogue(resold, version="0.0-test")
+    models = {(o.host, o.endpoint_id): resolve_model(o.model)
+              for o in extraction.of_type(OfferClaim)}
+    assert models["Poe", "azure-gpt-4o-mini"].slug == "gpt-4o-mini"
+    assert models["Poe", "azure-gpt-4o-mini"].vendor_slug == "openai"
+    assert models["Poe", "azure-unheard-of-9"].slug == "azure-unheard-of-9"
+    assert {models["GitLab Duo", f"duo-chat-{rest}"].slug for rest in (
+        "gpt-4.1-nano", "o1-mini", "mistral-large-2411")} == {
+        "gpt-4-1-nano", "o1-mini", "mistral-large-2411"}
+    assert models["GitLab Duo", "duo-chat-assistant"].slug == "duo-chat-assistant"
+    assert models["Kilo", "fast-gpt-4o-mini"].slug == "fast-gpt-4o-mini"
+    assert models["Acme Cloud", "acme-gpt-4o-mini"].slug == "acme-gpt-4o-mini"
+    assert "poe" in offers_of(extraction, "gpt-4o-mini")
+
+
+def test_a_hosts_prefix_on_a_model_that_has_no_known_vendor_is_left_as_listed(catalogue):
+    resold = _reseller(catalogue, "poe", "Poe", {"azure-plain-9": ("openai", "o1-mini")})
+    resold = _reseller(resold, "kilo", "Kilo", {"plain-9": ("openai", "o1-mini")})  # no vendor
+    models = {o.endpoint_id: resolve_model(o.model).slug
+              for o in extract_catalogue(resold, version="0.0-test").of_type(OfferClaim)}
+    assert models["azure-plain-9"] == "azure-plain-9"
+
+
 def test_a_version_number_glued_to_its_letters_or_not_is_one_model_spelled_as_most_list_it(
         catalogue):
     llama = ("openrouter", "meta-llama/llama-3.3-70b-instruct")

@@ -29,7 +29,10 @@ models it serves under its own ids, prices in USD per 1M tokens. One extraction 
   of its snapshots have, so no model is stated with two vendors;
 * an id that glues a vendor's name onto that vendor's model id (DigitalOcean's
   ``openai-gpt-4o-mini``) is read as the path others write (``openai/gpt-4o-mini``) when the
-  rest is a model of that vendor another provider lists, read so in one way only;
+  rest is a model of that vendor another provider lists, read so in one way only; one that
+  glues a host's name (NanoGPT's ``azure-gpt-4o``) or the host's own prefix (GitLab Duo's
+  ``duo-chat-gpt-5-mini``) onto a model another provider lists with a known vendor is that
+  model, read so in one way only;
 * slugs equal but for a hyphen between letters and the number after them (``solar-pro3``,
   ``solar-pro-3``), or for a version's point written ``p`` (``glm-4p5``, ``glm-4-5``), are
   one model, spelled as most providers list it (never with the ``p``), when another
@@ -478,6 +481,18 @@ def _extended(segment: str, spellings: dict[str, str]) -> str | None:
     return spellings[max(found, key=len)] if found else None
 
 
+def _own_prefixes(provider: _Provider) -> set[str]:
+    """The heads (lower-cased, up to a `-`, `_` or `.`) that more than half of a provider's
+    ids' names start with, led by a word of its id or name: GitLab Duo's ``duo-chat``."""
+    words = set(re.split(r"[^a-z0-9]+", f"{provider.id} {provider.name}".lower()))
+    heads: Counter = Counter()
+    for entry in provider.entries:
+        name = entry.id.rpartition("/")[2].lower()
+        heads.update({name[:m.start()] for m in re.finditer(r"[-_.]+", name)})
+    return {head for head, count in heads.items()
+            if 2 * count > len(provider.entries) and re.split(r"[-_.]+", head)[0] in words}
+
+
 def _provider_spellings(provider: _Provider) -> list[str]:
     """How a namespace may spell a provider: the slugs of its id and of its name."""
     return list(dict.fromkeys((slugify(provider.id), slugify(_vendor_name(provider.name)))))
@@ -583,6 +598,7 @@ class _Analysis:
         self.vendor_namespaces = self._vendor_namespaces()
         self.vendor_of_slug = self._vendors_of_models(named)
         self.vendor_of_alias = self._vendors_of_aliases()
+        self._own_prefixes: dict[str, set[str]] = {}
         self.host_names = self._host_names()
         self.routers = {
             p.id
@@ -750,7 +766,9 @@ class _Analysis:
                      listers: dict[str, set[str]]) -> str | None:
         """The id with its name ``vendor-model`` (or ``vendor--model``, ``vendor.model``) as
         ``vendor/model``, where the head names a vendor as a namespace would and the rest is a
-        model of that vendor that another provider lists; None unless exactly one such reading
+        model of that vendor that another provider lists; or ``host-model`` as ``model``,
+        where the head names a host, no vendor (`_names_a_host`), and the rest is a model
+        another provider lists with a known vendor. None unless exactly one such reading
         exists (``meta-llama-3-8b-instruct`` is ``meta/llama-3-8b-instruct``: no one lists a
         ``3-8b-instruct`` of ``meta-llama``)."""
         if " " in entry.id:
@@ -759,16 +777,31 @@ class _Analysis:
         readings = set()
         for separator in re.finditer(r"[-_.]+", name):
             head, rest = name[:separator.start()], name[separator.end():]
+            if not rest:
+                continue
             vendor = self._vendor_of_segment(head)
             # a maker's namespace is written as the catalogue spells it (`arcee-ai`, not `arcee`)
             namespace = head if vendor else self.vendor_namespaces.get(_match_key(head))
             vendor = vendor or namespace
-            if not (vendor and rest):
-                continue
             slug = resolve_model(ModelRef(identifier=rest)).slug
-            if self.vendor_of_slug.get(slug) == vendor and listers[slug] - {provider.id}:
-                readings.add(f"{path}{slash}{namespace}/{rest}")
+            listed = listers[slug] - {provider.id}
+            if vendor:
+                if self.vendor_of_slug.get(slug) == vendor and listed:
+                    readings.add(f"{path}{slash}{namespace}/{rest}")
+            elif self._names_a_host(provider, head) and slug in self.vendor_of_slug and listed:
+                readings.add(f"{path}{slash}{rest}")
         return readings.pop() if len(readings) == 1 else None
+
+    def _names_a_host(self, provider: _Provider, head: str) -> bool:
+        """Whether the head of an id of `provider` names a host: a provider, by its id or name
+        (NanoGPT's ``azure-gpt-4o``, Llama's ``groq-llama-4-…``), or `provider` itself by the
+        prefix most of its ids share, led by a word of its id or name (GitLab Duo's
+        ``duo-chat-…``, Umans AI's ``umans-…``)."""
+        if self.providers_by_key.get(_match_key(head)):
+            return True
+        if provider.id not in self._own_prefixes:
+            self._own_prefixes[provider.id] = _own_prefixes(provider)
+        return head.lower() in self._own_prefixes[provider.id]
 
     def _spellings_by_digit_key(self, listers: dict[str, set[str]]) -> dict[str, str]:
         """Each model slug -> the spelling of its version number most providers list, among
