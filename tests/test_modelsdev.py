@@ -654,6 +654,28 @@ def test_a_versions_point_written_p_between_digits_is_the_model_others_list_with
     assert {models[host, "acme-2p5"] for host in ("Fireworks AI", "Kilo")} == {"acme-2-5"}
 
 
+def test_numbers_run_together_where_the_entrys_own_name_writes_a_point_are_read_so(catalogue):
+    # Venice's `openai-gpt-54-mini` is named "GPT-5.4 Mini"; GitHub Copilot's
+    # `claude-opus-41` "Claude Opus 4.1": the name says where the point goes
+    resold = catalogue
+    for provider, name, ids in (
+        ("venice", "Venice AI", {"openai-gpt-41-nano": "GPT-4.1 nano", "acme-12": "Acme 1.2"}),
+        ("cortecs", "Cortecs", {"gpt-41-nano": "GPT-4.1 nano"}),
+        ("kilo", "Kilo", {"gpt-41-nano": "GPT-41 nano"}),  # the name runs them together too
+        ("vercel", "Vercel", {"gpt-41-nano": "GPT-4.1 mini"}),  # the name says another model
+    ):
+        resold = _reseller(resold, provider, name, dict.fromkeys(ids, ("openai", "o1-mini")))
+        for key, label in ids.items():
+            resold[provider]["models"][key]["name"] = label
+    read = {(o.host, o.endpoint_id): resolve_model(o.model)
+            for o in extract_catalogue(resold, version="0.0-test").of_type(OfferClaim)}
+    assert read["Venice AI", "openai-gpt-41-nano"].slug == "gpt-4-1-nano"
+    assert read["Cortecs", "gpt-41-nano"].slug == "gpt-4-1-nano"
+    assert read["Cortecs", "gpt-41-nano"].vendor_slug == "openai"
+    assert read["Kilo", "gpt-41-nano"].slug == read["Vercel", "gpt-41-nano"].slug == "gpt-41-nano"
+    assert read["Venice AI", "acme-12"].slug == "acme-12"  # no one lists `acme-1-2`
+
+
 def test_a_glued_version_number_stays_apart_if_one_provider_or_another_maker_lists_it(
         catalogue):
     resold = _reseller(catalogue, "cortecs", "Cortecs", {

@@ -32,7 +32,9 @@ models it serves under its own ids, prices in USD per 1M tokens. One extraction 
   rest is a model of that vendor another provider lists, read so in one way only; one that
   glues a host's name (NanoGPT's ``azure-gpt-4o``) or the host's own prefix (GitLab Duo's
   ``duo-chat-gpt-5-mini``) onto a model another provider lists with a known vendor is that
-  model, read so in one way only;
+  model, read so in one way only; one that runs together two numbers its own name writes
+  with a point (Venice's ``openai-gpt-54-mini`` named "GPT-5.4 Mini") is read as the name
+  writes it, when another provider lists that spelling and known vendors agree;
 * slugs equal but for a hyphen between letters and the number after them (``solar-pro3``,
   ``solar-pro-3``), or for a version's point written ``p`` (``glm-4p5``, ``glm-4-5``), are
   one model, spelled as most providers list it (never with the ``p``), when another
@@ -481,6 +483,25 @@ def _extended(segment: str, spellings: dict[str, str]) -> str | None:
     return spellings[max(found, key=len)] if found else None
 
 
+def _named_slug(entry: _Entry) -> str:
+    """The slug of an entry's own name, a vendor prefix dropped ("Qwen: Qwen3 32B")."""
+    return resolve_model(ModelRef(name=entry.name)).slug
+
+
+def _points_run_together(slug: str, named: str) -> bool:
+    """Whether `slug` is `named` with one or more hyphens between two digits left out: the
+    points of a version the name writes (``gpt-54-mini``, ``gpt-5-4-mini``)."""
+    at, dropped = 0, False
+    for i, char in enumerate(named):
+        if at < len(slug) and slug[at] == char:
+            at += 1
+        elif char == "-" and named[i - 1:i].isdigit() and named[i + 1:i + 2].isdigit():
+            dropped = True
+        else:
+            return False
+    return dropped and at == len(slug)
+
+
 def _own_prefixes(provider: _Provider) -> set[str]:
     """The heads (lower-cased, up to a `-`, `_` or `.`) that more than half of a provider's
     ids' names start with, led by a word of its id or name: GitLab Duo's ``duo-chat``."""
@@ -744,7 +765,9 @@ class _Analysis:
     def with_host_spellings_read(self) -> list[_Provider]:
         """The providers with each id spelled as the model it names is spelled elsewhere: a
         vendor's name glued on (DigitalOcean's ``openai-gpt-4o-mini``) written as the path
-        another provider would write (``openai/gpt-4o-mini``), then a version number glued to
+        another provider would write (``openai/gpt-4o-mini``), a host's name or prefix
+        dropped (``azure-gpt-4o``), points the entry's name writes put back
+        (``claude-opus-41`` named "Claude Opus 4.1"), then a version number glued to
         the letters before it or not (``solar-pro3``, ``solar-pro-3``), or a point written
         ``p`` (``glm-4p5``), as most providers write it. The id as listed stays the offer's
         endpoint id."""
@@ -755,7 +778,8 @@ class _Analysis:
         return [
             replace(provider, entries=tuple(
                 replace(entry, id=self._digits_as_listed(
-                    provider, self._vendor_path(provider, entry, listers) or entry.id,
+                    provider, self._vendor_path(provider, entry, listers)
+                    or self._points_as_named(provider, entry, listers) or entry.id,
                     spelled, listers))
                 for entry in provider.entries
             ))
@@ -774,6 +798,7 @@ class _Analysis:
         if " " in entry.id:
             return None
         path, slash, name = entry.id.rpartition("/")
+        named = _named_slug(entry)
         readings = set()
         for separator in re.finditer(r"[-_.]+", name):
             head, rest = name[:separator.start()], name[separator.end():]
@@ -784,6 +809,8 @@ class _Analysis:
             namespace = head if vendor else self.vendor_namespaces.get(_match_key(head))
             vendor = vendor or namespace
             slug = resolve_model(ModelRef(identifier=rest)).slug
+            if _points_run_together(slug, named):  # Venice's `openai-gpt-54-mini`, "GPT-5.4 Mini"
+                rest = slug = named
             listed = listers[slug] - {provider.id}
             if vendor:
                 if self.vendor_of_slug.get(slug) == vendor and listed:
@@ -791,6 +818,20 @@ class _Analysis:
             elif self._names_a_host(provider, head) and slug in self.vendor_of_slug and listed:
                 readings.add(f"{path}{slash}{rest}")
         return readings.pop() if len(readings) == 1 else None
+
+    def _points_as_named(self, provider: _Provider, entry: _Entry,
+                         listers: dict[str, set[str]]) -> str | None:
+        """The id with its name spelled as the entry's own name spells it, where the id runs
+        together two numbers the name writes with a point (``claude-opus-41`` named "Claude
+        Opus 4.1"), when another provider lists that spelling and no vendor of one spelling
+        differs from that of the other; else None."""
+        slug, named = self.slug(entry), _named_slug(entry)
+        vendors = {self.vendor_of_slug.get(slug), self.vendor_of_slug.get(named)} - {None}
+        if " " in entry.id or not _points_run_together(slug, named) or len(vendors) > 1 or not (
+                listers[named] - {provider.id}):
+            return None
+        path, slash, _name = entry.id.rpartition("/")
+        return f"{path}{slash}{named}"
 
     def _names_a_host(self, provider: _Provider, head: str) -> bool:
         """Whether the head of an id of `provider` names a host: a provider, by its id or name
