@@ -78,3 +78,46 @@ def source_b() -> Extraction:
 
 def quads() -> list:
     return ontology_quads() + extraction_quads(source_a()) + extraction_quads(source_b())
+
+
+# Two more sources for the regression tests of representative values and of hosts offering a
+# model under several routes: `disputed_quads()` is the catalogue with them.
+SNAPSHOT2 = ModelRef(identifier="acme/acme-swift-2-2025-04-01")
+
+
+def source_c() -> Extraction:
+    """Swift's context as 128 Ki (agreeing with a and b's 128K up to rounding), Swift 2's
+    exactly and its release month; the Router host's routes to both Swifts and their
+    snapshots."""
+    return Extraction(
+        source_id="c",
+        extractor="test",
+        source=SourceInfo(site="Directory C", verified=PartialDate.parse("2026-11-01")),
+        claims=[
+            ModelClaim(model=SWIFT, context_window=131_072),
+            ModelClaim(model=SWIFT2, context_window=1_047_576,
+                       release_date=PartialDate.parse("2025-04")),
+            ModelClaim(model=SNAPSHOT2, release_date=PartialDate.parse("2025-04-01")),
+            OfferClaim(model=SNAPSHOT, host="Router", host_kind="router",
+                       endpoint_id="acme/acme-swift-2024-05-01-dated", input_price=D("0.12")),
+            OfferClaim(model=SWIFT2, host="Router", host_kind="router",
+                       endpoint_id="acme/acme-swift-2", input_price=D("0.09")),
+            OfferClaim(model=SNAPSHOT2, host="Router", host_kind="router",
+                       endpoint_id="acme/acme-swift-2-2025-04-01", input_price=D("0.05")),
+        ],
+    )
+
+
+def source_d() -> Extraction:
+    """A context for Swift 2 nobody else states, and Swift 2's release month again."""
+    return Extraction(
+        source_id="d",
+        extractor="test",
+        source=SourceInfo(site="Directory D", verified=PartialDate.parse("2026-11-01")),
+        claims=[ModelClaim(model=SWIFT2, context_window=1_900_000,
+                           release_date=PartialDate.parse("2025-04"))],
+    )
+
+
+def disputed_quads() -> list:
+    return quads() + extraction_quads(source_c()) + extraction_quads(source_d())

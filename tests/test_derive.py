@@ -117,8 +117,35 @@ def test_the_listing_summarises_each_model_that_is_not_a_snapshot():
     assert values(derived, MG.earliestReleaseDate) == {
         m: {ox.Literal("2024-07", datatype=XSD.gYearMonth)}}  # as written: "2024-07" < "2024-07-18"
     assert values(derived, MG.largestContextWindow) == {m: {integer(131072)}}
+    # what the listing shows: one source each, so the most precise date, the exact number
+    assert values(derived, MG.representativeReleaseDate) == {
+        m: {ox.Literal("2024-07-18", datatype=XSD.date)}}
+    assert values(derived, MG.representativeContextWindow) == {m: {integer(131072)}}
     assert values(derived, MG.cheapestInputPrice) == {m: {decimal("0.45")}}  # not the snapshot's
     assert values(derived, MG.cheapestOutputPrice) == {m: {decimal("1.5")}}
+
+
+def test_the_listing_shows_the_value_most_source_graphs_state():
+    """Regression: the listing showed the earliest date as written (a month one source
+    states over the full date four state) and the largest context any source states."""
+    m = model("m")
+    graphs = [ox.NamedNode(f"{SOURCE}s{i}") for i in range(6)]
+    quads = [q(m, RDF.type, MG.Model)]
+    quads += [q(m, MG.releaseDate, ox.Literal("2024-07-18", datatype=XSD.date), g)
+              for g in graphs[:4]]
+    quads += [q(m, MG.releaseDate, ox.Literal("2024-07", datatype=XSD.gYearMonth), graphs[4]),
+              q(m, MG.releaseDate, ox.Literal("2024-07-17", datatype=XSD.date), graphs[5])]
+    quads += [q(m, MG.contextWindow, integer(128000), g) for g in graphs[:5]]
+    quads.append(q(m, MG.contextWindow, integer(131072), graphs[5]))
+    n = model("n")  # graphs that are no source's are not counted
+    quads += [q(n, RDF.type, MG.Model), q(n, MG.contextWindow, integer(8000), graphs[0])]
+    quads += [q(n, MG.contextWindow, integer(16000), ox.NamedNode(f"https://example.org/{i}"))
+              for i in range(2)]
+    derived = derive(quads)
+    assert values(derived, MG.representativeReleaseDate) == {
+        m.value: {ox.Literal("2024-07-18", datatype=XSD.date)}}
+    assert values(derived, MG.representativeContextWindow) == {
+        m.value: {integer(128000)}, n.value: {integer(8000)}}
 
 
 def test_each_sort_of_the_listing_gets_positions_ties_by_iri_unknowns_left_out():

@@ -51,6 +51,37 @@ def test_model_document_reads_as_plain_json_and_is_valid_json_ld(store):
     assert all(t.object.datatype.value.endswith("#decimal") for t in price)
 
 
+def test_model_document_claims_name_the_sources_of_each_value(store):
+    """Regression: a property's several values came without the sources of each."""
+    swift = ox.NamedNode(MG.iri.replace("ontology#", "id/model/") + "acme-swift")
+    doc = model_document(store, swift)
+    dates = [c for c in doc["claims"] if c["property"] == "releaseDate"]
+    assert [(c["value"]["@value"], c["statedBy"]) for c in dates] == [
+        ("2024-05", ["b"]), ("2024-05-01", ["a"])]
+    assert not any(c["property"] == "type" for c in doc["claims"])  # rdf:type left out
+    # as RDF (pyoxigraph's parser): each claim is about a triple its sources' graphs hold
+    triples = _parse_jsonld(doc)
+    by_node: dict = {}
+    for t in triples:
+        by_node.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    claims = [n for n in by_node.values() if rdf + "predicate" in n]
+    assert len(claims) == len(doc["claims"]) + sum(len(n["claims"]) for n in doc["offers"]
+                                                   + doc["benchmarkResults"]
+                                                   + doc["lifecycleEvents"])
+    stored = set(store.quads())
+    for claim in claims:
+        s, p, o = (claim[rdf + k][0] for k in ("subject", "predicate", "object"))
+        for graph in claim["http://www.w3.org/ns/prov#wasDerivedFrom"]:
+            assert ox.Quad(s, p, o, graph) in stored
+
+
+def test_context_defines_claims_for_any_document():
+    claims = context()["@context"]["claims"]
+    assert claims["@reverse"].endswith("#subject")
+    assert claims["@context"]["statedBy"]["@id"] == "http://www.w3.org/ns/prov#wasDerivedFrom"
+
+
 def test_unknown_model_document_is_empty(store):
     assert model_document(store, ox.NamedNode("https://w3id.org/modelgraph/id/model/nope")) == {}
 

@@ -215,6 +215,10 @@ def every_view(ctx) -> dict:
     return {
         "models": models_view(ctx, limit=1).data,
         "models by price": models_view(ctx, sort="-input_price").data,
+        "models by release": models_view(ctx, sort="-released").data,
+        "models by context": models_view(ctx, sort="context").data,
+        "models since": models_view(ctx, filters={"released_after": "2024-05-01",
+                                                  "min_context": 128000}).data,
         "filtered": models_view(ctx, filters={"max_input_price": "0.2", "q": "swift",
                                               "capability": "function-calling"}).data,
         "model": model_view(ctx, "acme-swift").data,
@@ -229,12 +233,13 @@ def every_view(ctx) -> dict:
     }
 
 
-def test_views_answer_the_same_with_the_derived_graph_as_without_it():
+@pytest.mark.parametrize("catalogue", [fictional.quads, fictional.disputed_quads])
+def test_views_answer_the_same_with_the_derived_graph_as_without_it(catalogue):
     def context(quads):
         return ViewContext(EmbeddedStore.memory(quads), today=TODAY)
 
-    derived = context(with_derived(fictional.quads()))
-    computed = context(fictional.quads())
+    derived = context(with_derived(catalogue()))
+    computed = context(catalogue())
     assert derived.derived() and not computed.derived()
     assert every_view(derived) == every_view(computed)
 
@@ -282,3 +287,102 @@ def test_models_page_through_all_matches_in_a_stable_order(ctx):
     assert [p["total"] for p in pages] == [2, 2, 2]
     assert [m["id"] for p in pages for m in p["items"]] == everything
     assert pages[2]["items"] == []
+
+
+@pytest.fixture(scope="module", params=["derived", "computed"])
+def disputed(request):
+    """The catalogue plus sources c and d (tests/fictional.py), which dispute figures."""
+    quads = fictional.disputed_quads()
+    if request.param == "derived":
+        quads = with_derived(quads)
+    return ViewContext(EmbeddedStore.memory(quads), stale_after_days=180, today=TODAY)
+
+
+def test_a_delta_starts_from_the_value_most_sources_state_not_the_most_precise(disputed):
+    """Regression: 131072 stated by one source was used over 128000 stated by two (they
+    agree up to rounding, and the most precise of agreeing values was taken); and where
+    values disagreed, the smallest of those stated by the most sources was, so that 1000000
+    stood over the exact 1047576 (each stated by one source)."""
+    data = migration_view(disputed, "acme-swift", to="acme-swift-2").data
+    context = data["candidates"][0]["deltas"]["context_window"]
+    assert {v["value"]: v["sources"] for v in context["from"]} == {
+        128000: ["a", "b"], 131072: ["c"]}
+    assert {v["value"]: v["sources"] for v in context["to"]} == {
+        1000000: ["b"], 1047576: ["c"], 1900000: ["d"]}
+    assert (context["from_value"], context["to_value"]) == (128000, 1047576)
+    assert context["absolute"] == 1047576 - 128000
+    assert context["sources_disagree"] is True  # 1900000 is no rounding of 1000000
+    assert "most sources" in data["representative"]
+
+
+def test_a_representative_value_is_most_sources_then_most_precise_then_smallest():
+    from modelgraph.views import _representative
+
+    def pick(*values):
+        return _representative("contextWindow", [
+            {"value": v, "sources": [f"s{i}" for i in range(n)]} for v, n in values])[0]
+
+    assert pick((128000, 5), (131072, 1)) == 128000  # most sources
+    assert pick((1000000, 1), (1047576, 1)) == 1047576  # then the exact over the round one
+    assert pick((1047576, 1), (1000000, 1)) == 1047576  # whatever the order given
+    assert pick((200000, 1), (100000, 1)) == 100000  # then the smallest
+    assert _representative("releaseDate", [
+        {"value": "2024-07", "sources": ["a"]},
+        {"value": "2024-07-17", "sources": ["b"]},
+        {"value": "2024-07-18", "sources": ["c", "d"]}]) == ("2024-07-18", True)
+    assert _representative("releaseDate", [
+        {"value": "2024-07", "sources": ["a"]},
+        {"value": "2024-07-18", "sources": ["b"]}]) == ("2024-07-18", False)
+
+
+def test_the_listing_shows_the_release_date_and_context_most_sources_state(disputed):
+    """Regression: the listing showed the earliest date as written (a month one source
+    states over the day another states) and the largest context any source states."""
+    listing = models_view(disputed).data
+    shown = {m["id"]: (m["released"], m["context_window"]) for m in listing["items"]}
+    # Swift: a says 2024-05-01, b 2024-05 (one source each: the full date); 128000 by a and
+    # b over 131072 by c. Swift 2: 2025-04 by c and d over 2025-04-01 by b (most sources
+    # first); 1000000, 1047576 and 1900000 by one source each: the most precise.
+    assert shown == {"acme-swift": ("2024-05-01", 128000),
+                     "acme-swift-2": ("2025-04", 1047576)}
+    assert "most sources" in listing["basis"]["released"]
+    ids = lambda **kw: [m["id"] for m in models_view(disputed, **kw).data["items"]]
+    # filters and sorts go by the values shown
+    assert ids(filters={"min_context": 131072}) == ["acme-swift-2"]
+    assert ids(filters={"min_context": 1047577}) == []
+    assert ids(filters={"released_after": "2024-05-01"}) == ["acme-swift", "acme-swift-2"]
+    assert ids(sort="-context") == ["acme-swift-2", "acme-swift"]
+
+
+def test_same_host_deltas_name_the_routes_they_compare(disputed):
+    """Regression: a host offering the model under its alias and a dated snapshot's id was
+    listed twice with nothing to tell the two entries apart."""
+    deltas = migration_view(disputed, "acme-swift", to="acme-swift-2").data[
+        "candidates"][0]["deltas"]
+    same = deltas["input_price"]["same_host"]
+    routes = [(d["host"], d["from_offer"], d["from_endpoint"], d["from_model"], d["to_offer"],
+               d["to_endpoint"], d["to_model"], d["from_value"], d["to_value"]) for d in same]
+    offer = "https://w3id.org/modelgraph/id/offer/"
+    assert sorted(routes) == [
+        ("acme", offer + "acme/acme-swift", None, "acme-swift", offer + "acme/acme-swift-2",
+         None, "acme-swift-2", 0.15, 0.1),
+        # each of Swift's routes at the router, compared with Swift 2's own route there
+        # (not its snapshot's, though cheaper)
+        ("router", offer + "router/acme-swift", "acme/acme-swift-2024-05-01", "acme-swift",
+         offer + "router/acme-swift-2", "acme/acme-swift-2", "acme-swift-2", 0.15, 0.09),
+        ("router", offer + "router/acme-swift-2024-05-01", "acme/acme-swift-2024-05-01-dated",
+         "acme-swift-2024-05-01", offer + "router/acme-swift-2", "acme/acme-swift-2",
+         "acme-swift-2", 0.12, 0.09),
+    ]
+    assert len({(d["host"], d["from_offer"]) for d in same}) == len(same)
+    chosen = deltas["input_price"]  # the vendor's own API, its routes named too
+    assert (chosen["basis"], chosen["from_offer"], chosen["to_offer"]) == (
+        "the vendor's own API", offer + "acme/acme-swift", offer + "acme/acme-swift-2")
+
+
+def test_a_price_compared_across_hosts_names_the_offers_too(ctx):
+    price = migration_view(ctx, "acme-swift-2", to="acme-swift-2024-05-01").data[
+        "candidates"][0]["deltas"]["input_price"]
+    assert price["basis"].startswith("cheapest paid offer")
+    assert price["from_offer"] == "https://w3id.org/modelgraph/id/offer/acme/acme-swift-2"
+    assert price["to_offer"] is None  # the snapshot has no offer of its own

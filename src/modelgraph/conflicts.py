@@ -19,6 +19,22 @@ not a conflict (rules, in order):
 
 Different hosts with different prices are different offers (different subjects), so they
 never meet here.
+
+Where one value has to stand for all of them (a migration's delta, the model listing's
+release date and context window), every value stays listed with its sources and the
+*representative* is chosen by `REPRESENTATIVE_RULE` (`representative_key`), the same way
+everywhere:
+
+1. the value the most sources state (distinct source pages);
+2. then the most precise: a full date over a month over a year; an exact number over a round
+   one (``1047576`` over ``1000000``, ``82.4`` over ``82``), i.e. the most significant
+   decimal places;
+3. then the smallest (the earliest date, the lowest number; text in code-point order), so
+   that equal standing never depends on the order rows come in.
+
+So ``128000`` stated by five pages stands over ``131072`` stated by one, although ``131072``
+is more precise and agrees with it; and a model released ``2024-07-18`` by four pages is not
+listed as released ``2024-07`` because one page says only that.
 """
 
 from __future__ import annotations
@@ -132,6 +148,44 @@ def _disagree(prop: str, values: list[ConflictValue]) -> bool:
 
 _DATE_TYPES = {XSD.date.value, XSD.gYearMonth.value, XSD.gYear.value}
 _NUMERIC_TYPES = {XSD.decimal.value, XSD.integer.value, XSD.double.value, XSD.float.value}
+
+REPRESENTATIVE_RULE = ("the value most sources state; then the most precise (a full date over "
+                       "a month, an exact number over a round one); then the smallest or "
+                       "earliest")
+
+
+def precision(value: str, datatype: str | None) -> int:
+    """How finely a value is stated, higher is finer: a date's number of parts (2024 < 2024-07
+    < 2024-07-18); a number's significant decimal places, negative for trailing zeros
+    (1000000: -6, 1047576: 0, 0.08: 2, 0.075: 3); 0 for anything else."""
+    if datatype in _DATE_TYPES:
+        return value.lstrip("-").count("-")
+    if datatype in _NUMERIC_TYPES:
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return 0
+        if not number.is_finite():
+            return 0
+        return 0 if number == 0 else -number.normalize().as_tuple().exponent
+    return 0
+
+
+def representative_key(value: str, datatype: str | None, sources: int) -> tuple:
+    """Sort key of a value stated by `sources` distinct sources: the smallest key is the
+    representative (`REPRESENTATIVE_RULE`: most sources, then most precise, then smallest)."""
+    return (-sources, -precision(value, datatype), _value_order(value, datatype))
+
+
+def _value_order(value: str, datatype: str | None) -> tuple:
+    if datatype in _NUMERIC_TYPES:
+        try:
+            number = Decimal(value)
+            if number.is_finite():
+                return (0, number, value)
+        except InvalidOperation:
+            pass
+    return (1, Decimal(0), value)  # dates as written (ISO: earliest first), text by code point
 
 
 def values_agree(prop: str, a: str, a_type: str | None, b: str, b_type: str | None) -> bool:

@@ -14,11 +14,14 @@ in the ontology):
   oxigraph (its planner joins the union with everything else first); this is an index scan.
 * the model listing — for every mg:Model that is not an mg:ModelSnapshot: ``mg:listed
   true``, and where known ``mg:displayLabel`` (first label in code-point order),
-  ``mg:earliestReleaseDate`` (smallest as written), ``mg:largestContextWindow``,
-  ``mg:cheapestInputPrice`` / ``mg:cheapestOutputPrice`` (over offers whose mg:model is the
-  model itself), each with its position in the listing sorted by it (``mg:labelRank``, …;
-  ties by IRI). Filtering thousands of models then reads one graph instead of aggregating
-  over every offer, and sorting them compares integers, not strings or IRIs.
+  ``mg:representativeReleaseDate`` and ``mg:representativeContextWindow`` (the value that
+  stands for what the source graphs state, by conflicts.REPRESENTATIVE_RULE: most sources,
+  then most precise, then smallest), ``mg:cheapestInputPrice`` / ``mg:cheapestOutputPrice``
+  (over offers whose mg:model is the model itself), each with its position in the listing
+  sorted by it (``mg:labelRank``, …; ties by IRI); also ``mg:earliestReleaseDate``
+  (smallest as written) and ``mg:largestContextWindow``, which the listing no longer shows.
+  Filtering thousands of models then reads one graph instead of aggregating over every
+  offer, and sorting them compares integers, not strings or IRIs.
 * conflicts — ``s mg:conflictingProperty p`` for every subject whose sources disagree on the
   functional property p beyond rounding (conflicts.py's rules), so that /conflicts pages
   through them instead of comparing every functional value in the graph on each request;
@@ -38,13 +41,13 @@ from functools import partial
 
 import pyoxigraph as ox
 
-from .conflicts import conflicts_among
+from .conflicts import conflicts_among, representative_key
 from .vocab import DERIVED, MG, OWL, RDF, RDFS, SOURCE, XSD
 
 DERIVED_GRAPH = ox.NamedNode(DERIVED)
 # What this module writes, as `<derived> owl:versionInfo`: bump it when that changes, so that
 # views do not read a derived graph an older modelgraph wrote (they compute instead).
-DERIVED_VERSION = "modelgraph-derived 3"
+DERIVED_VERSION = "modelgraph-derived 4"
 
 # Terms as constants: `MG.x` makes a new NamedNode on every use.
 _TYPE, _LABEL = RDF.type, RDFS.label
@@ -55,11 +58,13 @@ _OFFER_MODEL, _INPUT_PRICE, _OUTPUT_PRICE = MG.model, MG.inputPrice, MG.outputPr
 _TRANSITIVE_SUCCESSOR, _LINEAGE_DEPTH = MG.transitiveSuccessor, MG.lineageDepth
 _LISTED, _DISPLAY_LABEL = MG.listed, MG.displayLabel
 _EARLIEST_RELEASE, _LARGEST_CONTEXT = MG.earliestReleaseDate, MG.largestContextWindow
+_SHOWN_RELEASE, _SHOWN_CONTEXT = MG.representativeReleaseDate, MG.representativeContextWindow
 _CHEAPEST = {_INPUT_PRICE: MG.cheapestInputPrice, _OUTPUT_PRICE: MG.cheapestOutputPrice}
 _TRIPLE_COUNT, _INTEGER = MG.tripleCount, XSD.integer
 _FUNCTIONAL, _CONFLICTING_PROPERTY = OWL.FunctionalProperty, MG.conflictingProperty
-_RANK = {_DISPLAY_LABEL: MG.labelRank, _EARLIEST_RELEASE: MG.releaseRank,
-         _LARGEST_CONTEXT: MG.contextRank, MG.cheapestInputPrice: MG.inputPriceRank,
+# the listing's summaries it sorts by, and the position each gives (the others are stated only)
+_RANK = {_DISPLAY_LABEL: MG.labelRank, _SHOWN_RELEASE: MG.releaseRank,
+         _SHOWN_CONTEXT: MG.contextRank, MG.cheapestInputPrice: MG.inputPriceRank,
          MG.cheapestOutputPrice: MG.outputPriceRank}
 _TRUE = ox.Literal("true", datatype=XSD.boolean)
 
@@ -74,6 +79,10 @@ class _Facts:
         self.labels: dict[str, ox.Literal] = {}
         self.released: dict[str, ox.Literal] = {}
         self.context: dict[str, tuple[Decimal, ox.Literal]] = {}
+        # model -> value -> the source graphs stating it (for the representative value)
+        self.stated: dict[ox.NamedNode, dict[str, dict[ox.Literal, set]]] = {
+            _RELEASED: defaultdict(lambda: defaultdict(set)),
+            _CONTEXT: defaultdict(lambda: defaultdict(set))}
         self.model_of: dict[str, set[str]] = defaultdict(set)  # offer -> models
         self.prices: dict[ox.NamedNode, dict[str, list]] = {}  # price -> offer -> values
         self.triples: dict = defaultdict(int)  # graph name -> triples
@@ -104,17 +113,17 @@ class _Facts:
             if handler is not None:
                 subject = quad.subject
                 if isinstance(subject, ox.NamedNode):
-                    handler(subject.value, quad.object)
+                    handler(subject.value, quad.object, quad.graph_name)
 
-    def _successor(self, subject: str, obj) -> None:
+    def _successor(self, subject: str, obj, graph=None) -> None:
         if isinstance(obj, ox.NamedNode):
             self.later[subject].add(obj.value)
 
-    def _predecessor(self, subject: str, obj) -> None:
+    def _predecessor(self, subject: str, obj, graph=None) -> None:
         if isinstance(obj, ox.NamedNode):
             self.later[obj.value].add(subject)
 
-    def _type(self, subject: str, obj) -> None:
+    def _type(self, subject: str, obj, graph=None) -> None:
         if obj == _MODEL:
             self.models.add(subject)
         elif obj == _SNAPSHOT:
@@ -130,31 +139,37 @@ class _Facts:
             for q in self.unique
             if q.predicate in functional and isinstance(q.subject, ox.NamedNode))
 
-    def _label(self, subject: str, obj) -> None:
+    def _label(self, subject: str, obj, graph=None) -> None:
         if isinstance(obj, ox.Literal):
             known = self.labels.get(subject)
             if known is None or _label_key(obj) < _label_key(known):
                 self.labels[subject] = obj
 
-    def _released(self, subject: str, obj) -> None:
+    def _released(self, subject: str, obj, graph=None) -> None:
         if isinstance(obj, ox.Literal):
+            self._stated(_RELEASED, subject, obj, graph)
             known = self.released.get(subject)
             if known is None or obj.value < known.value:
                 self.released[subject] = obj
 
-    def _context(self, subject: str, obj) -> None:
+    def _context(self, subject: str, obj, graph=None) -> None:
         number = _number(obj)
         if number is not None:
+            self._stated(_CONTEXT, subject, obj, graph)
             known = self.context.get(subject)
             if known is None or number > known[0]:
                 self.context[subject] = (number, obj)
 
-    def _offer_model(self, subject: str, obj) -> None:
+    def _stated(self, predicate: ox.NamedNode, subject: str, obj: ox.Literal, graph) -> None:
+        if isinstance(graph, ox.NamedNode) and graph.value.startswith(SOURCE):
+            self.stated[predicate][subject][obj].add(graph)
+
+    def _offer_model(self, subject: str, obj, graph=None) -> None:
         if isinstance(obj, ox.NamedNode):
             self.model_of[subject].add(obj.value)
 
     @staticmethod
-    def _price(by_offer: dict, subject: str, obj) -> None:
+    def _price(by_offer: dict, subject: str, obj, graph=None) -> None:
         number = _number(obj)
         if number is not None:
             by_offer[subject].append((number, obj))
@@ -219,10 +234,16 @@ def _listing(facts: _Facts, state) -> None:
                 if model not in best or low[0] < best[model][0]:
                     best[model] = low
     listed = sorted(facts.models - facts.snapshots)
-    # per sort: model -> (the value's sort key, the value as stated)
+    shown = {predicate: {m: representative(by_model[m]) for m in listed if m in by_model}
+             for predicate, by_model in facts.stated.items()}
+    # per summary: model -> (the value's sort key, the value as stated)
     summaries: dict[ox.NamedNode, dict[str, tuple]] = {
         _DISPLAY_LABEL: {m: (facts.labels[m].value.casefold(), facts.labels[m])
                          for m in listed if m in facts.labels},
+        _SHOWN_RELEASE: {m: (value.value.casefold(), value)
+                         for m, value in shown[_RELEASED].items()},
+        _SHOWN_CONTEXT: {m: (_number(value), value) for m, value in shown[_CONTEXT].items()
+                         if _number(value) is not None},
         _EARLIEST_RELEASE: {m: (facts.released[m].value.casefold(), facts.released[m])
                             for m in listed if m in facts.released},
         _LARGEST_CONTEXT: {m: facts.context[m] for m in listed if m in facts.context},
@@ -234,10 +255,18 @@ def _listing(facts: _Facts, state) -> None:
         for term, by_model in summaries.items():
             if model in by_model:
                 state(model, term, by_model[model][1])
-    for term, by_model in summaries.items():
+    for term, rank in _RANK.items():
+        by_model = summaries[term]
         ordered = sorted(by_model, key=lambda m: (by_model[m][0], m))  # ties by IRI
         for position, model in enumerate(ordered, start=1):
-            state(model, _RANK[term], ox.Literal(str(position), datatype=_INTEGER))
+            state(model, rank, ox.Literal(str(position), datatype=_INTEGER))
+
+
+def representative(stated: dict[ox.Literal, set]) -> ox.Literal:
+    """The value that stands for a property's values (value -> the source graphs stating
+    it), by conflicts.REPRESENTATIVE_RULE: most sources, then most precise, then smallest."""
+    return min(stated, key=lambda v: representative_key(v.value, v.datatype.value,
+                                                        len(stated[v])))
 
 
 def transitive_closure(later: dict[str, set[str]]) -> dict[str, set[str]]:
@@ -331,4 +360,5 @@ def with_derived(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return sources + derive(sources)
 
 
-__all__ = ["DERIVED_GRAPH", "DERIVED_VERSION", "derive", "lineage_depths", "transitive_closure", "with_derived"]
+__all__ = ["DERIVED_GRAPH", "DERIVED_VERSION", "derive", "lineage_depths", "representative",
+           "transitive_closure", "with_derived"]

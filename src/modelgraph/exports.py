@@ -4,7 +4,8 @@
   ``/context.jsonld`` on the service). Generated from the ontology so it cannot drift: object
   properties are ``@id``-typed, decimals are ``xsd:decimal`` strings (exact, never rounded
   through a float), integers and booleans are plain JSON.
-* `model_document(...)`: one model framed as a nested document that reads as plain JSON.
+* `model_document(...)`: one model framed as a nested document that reads as plain JSON, each
+  node with its `claims`: every value with the sources that state it.
 * `view_jsonld(...)`: any helper view's JSON, made JSON-LD by a view vocabulary context.
 """
 
@@ -18,9 +19,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .resources import ontology_path
-from .vocab import DCTERMS, ID, MG, OWL, PREFIXES, RDF, RDFS, SCHEMA, SOURCE, XSD
+from .vocab import DCTERMS, ID, MG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SOURCE, XSD
 
-CONTEXT_VERSION = "1.0"
+CONTEXT_VERSION = "1.1"  # 1.1: `claims`
 CONTEXT_FILE = "context.jsonld"
 VIEW_VOCAB = "https://w3id.org/modelgraph/view#"
 
@@ -60,6 +61,21 @@ def build_context() -> dict:
         "date": {"@id": DCTERMS.date.value},
         "url": {"@id": SCHEMA.url.value, "@type": "@id"},
         "priceCurrency": {"@id": SCHEMA.priceCurrency.value},
+        # A node's claims: one per value it has, naming the source pages that state it, as
+        # RDF reification (rdf:Statement: rdf:subject is the node the claims are in,
+        # rdf:predicate, rdf:object) and prov:wasDerivedFrom the source pages (their ids,
+        # resolved against the source namespace)
+        "claims": {
+            "@reverse": RDF.subject.value,
+            "@container": "@set",
+            "@context": {
+                "@base": SOURCE,
+                "property": {"@id": RDF.predicate.value, "@type": "@vocab"},
+                "value": {"@id": RDF.object.value},
+                "statedBy": {"@id": PROV.wasDerivedFrom.value, "@type": "@id",
+                             "@container": "@set"},
+            },
+        },
     }
     for name, (kind, rng) in sorted(_ontology_terms().items()):
         iri = MG.iri + name
@@ -139,7 +155,10 @@ def model_document(store, model_iri: ox.NamedNode, context_url: str | None = Non
 
     Top level: the model's own properties (union of all sources; single values unwrapped,
     several values as lists); linked entities as {id, label}; its offers, benchmark results,
-    lifecycle events and assessments embedded; `statedBy` lists the sources.
+    lifecycle events and assessments embedded; `statedBy` lists the sources. The model and
+    each embedded node also have `claims`: for every value of every property but rdf:type,
+    {property, value, statedBy: [source ids]} (a reified statement, see `build_context`), so
+    that which page states which of several values is not lost.
     """
     from . import queries
 
@@ -148,22 +167,30 @@ def model_document(store, model_iri: ox.NamedNode, context_url: str | None = Non
 
     records = [row["record"] for row in run("linked_records", model=model_iri)]
     nodes: dict[str, dict] = {}
+    stated: dict[str, dict[tuple, set[str]]] = {}  # node -> (property, value) -> sources
     sources: set[str] = set()
     for row in run("describe", nodes=[model_iri, *records]):
         node = nodes.setdefault(row["s"].value, {"id": row["s"].value})
         value = _value(row["o"], row["oLabel"])
         values = node.setdefault(_key(row["p"]), [])
+        source = row["g"].value[len(SOURCE):]
+        if row["p"] != RDF.type:
+            stated.setdefault(row["s"].value, {}).setdefault((row["p"], row["o"]), set()).add(
+                source)
         linked = value.get("id") if isinstance(value, dict) else None
         if linked and any(isinstance(v, dict) and v.get("id") == linked for v in values):
             continue  # one entry per linked entity, whichever of its labels came first
         if value not in values:
             values.append(value)
         if row["s"] == model_iri:
-            sources.add(row["g"].value[len(SOURCE):])
+            sources.add(source)
     if model_iri.value not in nodes:
         return {}
-    framed = {iri: _unwrap(node) for iri, node in nodes.items()}
+    terms = context()["@context"]
+    framed = {iri: dict(_unwrap(node), claims=_claims(stated.get(iri, {}), terms))
+              for iri, node in nodes.items()}
     doc = framed.pop(model_iri.value)
+    claims = doc.pop("claims")
     buckets = {"Offer": "offers", "BenchmarkResult": "benchmarkResults",
                "LifecycleEvent": "lifecycleEvents", "Assessment": "assessments"}
     for iri in sorted(framed):
@@ -173,10 +200,44 @@ def model_document(store, model_iri: ox.NamedNode, context_url: str | None = Non
         if kind:
             doc.setdefault(kind, []).append(node)
     doc["statedBy"] = sorted(sources)
+    doc["claims"] = claims
     ctx: object = context_url or context()["@context"]
     reverse = {kind: {"@reverse": MG.model.value} for kind in buckets.values()}
     return {"@context": [ctx, {"statedBy": {"@id": VIEW_VOCAB + "statedBy"}, **reverse}],
             **doc}
+
+
+def _claims(stated: dict[tuple, set[str]], terms: dict) -> list[dict]:
+    """{property, value, statedBy} per (predicate, object) stated, in property and value
+    order (values as written). `property` is the document's key for it where the context has
+    one, else the IRI (a name the context lacks would resolve against the claims' base, the
+    source namespace); `value` a JSON-LD value that keeps its datatype (`value` has no type
+    of its own)."""
+    ordered = sorted(stated.items(), key=lambda item: (
+        _key(item[0][0]), item[0][1].value, str(getattr(item[0][1], "datatype", ""))))
+    claims = []
+    for (predicate, term), source_ids in ordered:
+        key = _key(predicate)
+        claims.append({"property": key if key in terms else predicate.value,
+                       "value": _claim_value(term), "statedBy": sorted(source_ids)})
+    return claims
+
+
+def _claim_value(term):
+    if isinstance(term, ox.NamedNode):
+        return {"id": term.value}
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype == XSD.integer.value:
+            return int(term.value)
+        if datatype == XSD.boolean.value:
+            return term.value == "true"
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        if datatype == XSD.string.value:
+            return term.value
+        return {"@value": term.value, "@type": datatype}
+    return {"id": f"_:{term.value}"}  # a blank node (none is described today)
 
 
 def _unwrap(node: dict) -> dict:

@@ -10,6 +10,7 @@ sources are all older than `stale_after_days` is marked stale; a number nobody s
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from . import queries
-from .conflicts import find_conflicts, values_agree
+from .conflicts import REPRESENTATIVE_RULE, find_conflicts, representative_key, values_agree
 from .derive import DERIVED_VERSION
 from .errors import InputError, NotFound
 from .queries import entity_iri
@@ -406,8 +407,22 @@ def models_view(
         }
         for r in page
     ]
-    data = {"total": total, "limit": limit, "offset": offset, "sort": sort, "items": items}
+    data = {"total": total, "limit": limit, "offset": offset, "sort": sort, "items": items,
+            "basis": dict(LISTING_BASIS)}
     return ViewResult("models", "Models", data, runner.executed)
+
+
+# How the listing picks each model's one value where sources state several (its filters and
+# sorts use the same values): in the view's JSON as `basis`.
+LISTING_BASIS = {
+    "released": f"of the release dates sources state: {REPRESENTATIVE_RULE}",
+    "context_window": f"of the context windows sources state for the model: "
+                      f"{REPRESENTATIVE_RULE}",
+    "cheapest_input_price": "the lowest input price of any offer of the model itself (not of "
+                            "its dated snapshots), free offers included",
+    "cheapest_output_price": "the lowest output price of any offer of the model itself (not "
+                             "of its dated snapshots), free offers included",
+}
 
 
 # The derived position in the listing each sort orders by (models.rq's ?sortProperty).
@@ -913,8 +928,15 @@ def _migration_result(ctx: ViewContext, model_id: str, mine: dict,
                         for (_, reason), sids in sorted(info["reasons"].items())],
             "deltas": _deltas(mine, theirs),
         })
-    data = {"model": model_id, "label": mine["label"], "candidates": items}
+    data = {"model": model_id, "label": mine["label"], "candidates": items,
+            "representative": MIGRATION_REPRESENTATIVE}
     return ViewResult("migration", f"Migration from {model_id}", data, executed)
+
+
+# How a delta's from_value and to_value are picked where sources state several values (all
+# stay listed in `from` and `to`): in the view's JSON as `representative`.
+MIGRATION_REPRESENTATIVE = (f"from_value and to_value: {REPRESENTATIVE_RULE}; "
+                            "sources_disagree when values differ beyond rounding")
 
 
 def _profiles(ctx: ViewContext, runner: _Runner, models: list[NamedNode]) -> dict[str, dict]:
@@ -957,30 +979,41 @@ def _profiles(ctx: ViewContext, runner: _Runner, models: list[NamedNode]) -> dic
 def _representative(prop: str, values: list[dict]) -> tuple[Any, bool]:
     """One value to compute a delta from, and whether sources disagree about it.
 
-    Values that agree up to rounding collapse to the most precise of them; otherwise the
-    value stated by the most sources is used and the disagreement is flagged (never hidden).
+    The representative is chosen by conflicts.REPRESENTATIVE_RULE (most sources, then most
+    precise, then smallest), numbers before anything else; the disagreement is judged as
+    conflicts.values_agree judges it (rounding is no disagreement) and flagged, never hidden:
+    every value stays listed with its sources.
     """
     if not values:
         return None, False
-    numbers = [v for v in values if isinstance(v["value"], (int, float))]
-    if not numbers:
-        return values[0]["value"], len(values) > 1
-    if len(numbers) == 1:  # the usual case: nothing to agree with
-        return numbers[0]["value"], False
-    datatype = XSD.integer.value if all(isinstance(v["value"], int) for v in numbers) \
-        else XSD.decimal.value
+    numbers = [v for v in values if isinstance(v["value"], (int, float))
+               and not isinstance(v["value"], bool)]
+    typed = [(v, *_typed(v["value"])) for v in (numbers or values)]
+    best = min(typed, key=lambda t: representative_key(t[1], t[2], len(t[0]["sources"])))
     iri = MG[prop].value if prop in MG.terms else prop
-    agree = all(values_agree(iri, str(a["value"]), datatype, str(b["value"]), datatype)
-                for i, a in enumerate(numbers) for b in numbers[i + 1:])
-    if agree:
-        return max(numbers, key=lambda v: _precision(v["value"]))["value"], False
-    best = max(numbers, key=lambda v: (len(v["sources"]), -float(v["value"])))
-    return best["value"], True
+    disagree = any(not values_agree(iri, a_value, a_type, b_value, b_type)
+                   for i, (_, a_value, a_type) in enumerate(typed)
+                   for _, b_value, b_type in typed[i + 1:])
+    return best[0]["value"], disagree
 
 
-def _precision(value) -> int:
+_DATE = re.compile(r"^-?\d{4,}(-\d{2}){0,2}$")
+_DATE_TYPE_BY_PARTS = {1: XSD.gYear.value, 2: XSD.gYearMonth.value, 3: XSD.date.value}
+
+
+def _typed(value) -> tuple[str, str | None]:
+    """A view's plain value (see `py`) as (lexical form, datatype IRI) again, for the
+    comparisons of modelgraph.conflicts."""
+    if isinstance(value, bool):
+        return ("true" if value else "false"), _BOOLEAN
+    if isinstance(value, int):
+        return str(value), XSD.integer.value
+    if isinstance(value, float):
+        return str(Decimal(repr(value))), XSD.decimal.value
     text = str(value)
-    return -(len(text) - len(text.rstrip("0"))) if isinstance(value, int) else len(text)
+    if _DATE.match(text):
+        return text, _DATE_TYPE_BY_PARTS[text.lstrip("-").count("-") + 1]
+    return text, None
 
 
 def _numeric_delta(prop: str, before: list[dict] | None, after: list[dict] | None) -> dict:
@@ -1020,25 +1053,43 @@ def _price_values(offers: list[dict], field_name: str,
 
 def _price_delta(mine: dict, theirs: dict, field_name: str) -> dict:
     """Compare like with like: on the vendor's own API when both models are offered there,
-    else on the common host most sources cite, else cheapest paid offer against cheapest."""
-    same = _same_host_deltas(mine["offers"], theirs["offers"], field_name)
-    own = next((d for d in same if d["host"] in mine["vendors"]), None)
+    else on the common host most sources cite, else cheapest paid offer against cheapest.
+    Where a host offers a model under several routes (its alias and a dated snapshot), the
+    models' own routes are preferred; the routes compared are named (`from_offer`, …)."""
+    mine_id, their_id = short_id(mine["iri"]), short_id(theirs["iri"])
+    same = _same_host_deltas(mine["offers"], theirs["offers"], field_name, their_id)
+
+    def own_routes(d: dict) -> bool:  # neither side a dated snapshot's route
+        return d["from_model"] == mine_id and d["to_model"] == their_id
+
+    own = next((d for d in sorted(same, key=lambda d: not own_routes(d))
+                if d["host"] in mine["vendors"]), None)
     cited = max(same, key=lambda d: (len({s for v in d["from"] + d["to"] for s in v["sources"]}),
-                                     d["from_value"] != 0, d["host"]), default=None)
+                                     d["from_value"] != 0, own_routes(d), d["host"]),
+                default=None)
     chosen = own or cited
     if chosen is not None:
         basis = "the vendor's own API" if chosen is own else "the same host on both sides"
         delta = dict(chosen, basis=basis, from_host=chosen["host"], to_host=chosen["host"])
         delta.pop("host")
     else:
-        before, host_a = _price_values(mine["offers"], field_name)
-        after, host_b = _price_values(theirs["offers"], field_name)
+        before, offer_a = _price_values(mine["offers"], field_name)
+        after, offer_b = _price_values(theirs["offers"], field_name)
         delta = dict(_numeric_delta("price", before, after),
                      basis="cheapest paid offer on each side (no common host)",
-                     from_host=host_a["host"] if host_a else None,
-                     to_host=host_b["host"] if host_b else None)
+                     from_host=offer_a["host"] if offer_a else None,
+                     to_host=offer_b["host"] if offer_b else None,
+                     **_routes(offer_a, offer_b))
     delta["same_host"] = same
     return delta
+
+
+def _routes(offer_a: dict | None, offer_b: dict | None) -> dict:
+    """Which offers a price delta compares: IRIs, endpoint ids (the host's model id) and the
+    offered models (the model itself or one of its dated snapshots)."""
+    return {f"{side}_{key}": offer[name] if offer else None
+            for side, offer in (("from", offer_a), ("to", offer_b))
+            for key, name in (("offer", "iri"), ("endpoint", "endpoint"), ("model", "model"))}
 
 
 def _deltas(mine: dict, theirs: dict) -> dict:
@@ -1065,16 +1116,26 @@ def _deltas(mine: dict, theirs: dict) -> dict:
     return deltas
 
 
-def _same_host_deltas(mine: list[dict], theirs: list[dict], field_name: str) -> list[dict]:
-    by_host = {o["host"]: o for o in theirs}
+def _same_host_deltas(mine: list[dict], theirs: list[dict], field_name: str,
+                      their_id: str) -> list[dict]:
+    """One delta per route of mine (an offer: a host offers the model under its alias and
+    under a dated snapshot's id as two routes) on a host that offers the other model too,
+    in ladder order, each naming the two offers compared. Each is compared with the other
+    model's own route on that host, else with its snapshot's route, first by IRI, that
+    states the figure."""
+    by_host: dict[str, list[dict]] = defaultdict(list)
+    for offer in theirs:
+        if offer.get(field_name):
+            by_host[offer["host"]].append(offer)
     out = []
     for offer in mine:
-        other = by_host.get(offer["host"])
-        if other is None:
+        others = by_host.get(offer["host"])
+        if not others:
             continue
+        other = min(others, key=lambda o: (o["model"] != their_id, o["iri"]))
         delta = _numeric_delta("price", offer.get(field_name), other.get(field_name))
         if delta["known"]:
-            out.append(dict(delta, host=offer["host"]))
+            out.append(dict(delta, host=offer["host"], **_routes(offer, other)))
     return out
 
 

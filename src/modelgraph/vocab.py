@@ -129,6 +129,8 @@ PROPERTIES = (
     "displayLabel",
     "earliestReleaseDate",
     "largestContextWindow",
+    "representativeReleaseDate",
+    "representativeContextWindow",
     "cheapestInputPrice",
     "cheapestOutputPrice",
     "labelRank",

@@ -1,6 +1,7 @@
 """Helper views over HTTP: JSON, JSON-LD and HTML, errors as JSON, the SPARQL shown."""
 
 import json
+import warnings
 from collections import Counter
 
 import pyoxigraph as ox
@@ -10,7 +11,7 @@ from modelgraph.exports import context
 from modelgraph.store import EmbeddedStore
 
 from .. import fictional
-from .conftest import BACKENDS, served
+from .conftest import BACKENDS, MG, SRC, served
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -51,6 +52,61 @@ def test_model_page_negotiates_json_ld_framed_document(client):
     doc = response.json()
     assert doc["label"] == "Acme Swift" and doc["statedBy"] == ["a", "b"]
     assert "http://testserver/context.jsonld" in json.dumps(doc["@context"])
+
+
+def test_model_json_ld_says_which_source_states_which_value(client):
+    """Regression: the framed document listed a property's values (two release dates, two
+    cached-input prices) with only a top-level `statedBy` of every source, so which page
+    states which value was lost in JSON-LD while the JSON view keeps it."""
+    doc = client.get("/models/acme-swift", params={"format": "jsonld"}).json()
+    # the keys integrations read stay as they were
+    assert doc["statedBy"] == ["a", "b"] and doc["contextWindow"] == 128000
+    assert sorted(d["@value"] for d in doc["releaseDate"]) == ["2024-05", "2024-05-01"]
+
+    def stated(node, prop):
+        return sorted((c["value"]["@value"] if isinstance(c["value"], dict) else c["value"],
+                       c["statedBy"]) for c in node["claims"] if c["property"] == prop)
+
+    assert stated(doc, "releaseDate") == [("2024-05", ["b"]), ("2024-05-01", ["a"])]
+    assert stated(doc, "contextWindow") == [(128000, ["a", "b"])]
+    acme = next(o for o in doc["offers"] if o["id"].endswith("/offer/acme/acme-swift"))
+    assert sorted(acme["cachedInputPrice"]) == ["0.07", "0.075"]
+    assert stated(acme, "cachedInputPrice") == [("0.07", ["b"]), ("0.075", ["a"])]
+    vendor = [c for c in doc["claims"] if c["property"] == "vendor"]
+    assert vendor == [{"property": "vendor", "statedBy": ["a", "b"],
+                       "value": {"id": "https://w3id.org/modelgraph/id/vendor/acme"}}]
+
+
+def test_model_json_ld_claims_are_reified_statements_of_what_each_source_graph_holds(client):
+    """Read as RDF (rdflib's JSON-LD parser, the published context inlined: nothing is
+    fetched), each claim is an rdf:Statement of a triple the document asserts, derived from
+    (prov:wasDerivedFrom) source graphs that hold exactly that triple."""
+    import rdflib
+    from rdflib.namespace import PROV, RDF
+
+    doc = client.get("/models/acme-swift", headers={"Accept": "application/ld+json"}).json()
+    with warnings.catch_warnings():  # rdflib's parser uses its own deprecated ConjunctiveGraph
+        warnings.simplefilter("ignore", DeprecationWarning)
+        graph = rdflib.Graph().parse(data=json.dumps(_inline(doc)), format="json-ld")
+    stored = {(str(q.subject), str(q.predicate), str(q.object), str(q.graph_name))
+              for q in ox.parse(client.get("/export", params={"format": "nquads"}).content,
+                                format=ox.RdfFormat.N_QUADS)}
+    claims = set(graph.subjects(RDF.predicate, None))
+    assert len(claims) == sum(len(node["claims"]) for node in [doc, *doc["offers"],
+                                                                *doc["benchmarkResults"],
+                                                                *doc["lifecycleEvents"]])
+    for claim in claims:
+        triple = tuple(graph.value(claim, p) for p in (RDF.subject, RDF.predicate, RDF.object))
+        assert triple in graph  # the claim is about a triple the document states
+        sources = set(graph.objects(claim, PROV.wasDerivedFrom))
+        assert sources
+        for source in sources:
+            assert str(source).startswith("https://w3id.org/modelgraph/source/")
+            assert tuple(t.n3() for t in triple) + (f"<{source}>",) in stored
+    dates = {(str(graph.value(c, RDF.object)), str(s))
+             for c in graph.subjects(RDF.predicate, rdflib.URIRef(MG + "releaseDate"))
+             for s in graph.objects(c, PROV.wasDerivedFrom)}
+    assert dates == {("2024-05-01", SRC + "a"), ("2024-05", SRC + "b")}
 
 
 def test_views_as_html_for_browsers(client):
@@ -132,3 +188,43 @@ def test_conflicts_are_paged_over_http(client):
     assert (data["limit"], data["offset"]) == (1, 0)
     assert len(data["items"]) == min(1, data["total"])
     assert client.get("/conflicts", params={"limit": 0}).status_code == 400
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def disputed(request):
+    """The catalogue plus sources c and d, which dispute figures (tests/fictional.py)."""
+    with served(request, fictional.disputed_quads(), workers=1, stale_after_days=36500,
+                raise_server_exceptions=True) as client:
+        yield client
+
+
+def test_migration_over_http_uses_the_value_most_sources_state(disputed):
+    """Regression: 131072 (one source) stood over 128000 (two), 1000000 over 1047576."""
+    data = disputed.get("/models/acme-swift/migration", params={"to": "acme-swift-2"}).json()[
+        "data"]
+    context = data["candidates"][0]["deltas"]["context_window"]
+    assert (context["from_value"], context["to_value"]) == (128000, 1047576)
+    assert data["representative"].startswith("from_value and to_value: the value most sources")
+
+
+def test_listing_over_http_shows_the_values_most_sources_state_and_says_how(disputed):
+    """Regression: the listing showed the least precise release date (2024-05 from one
+    source over 2024-05-01 from another) and the largest context any source states."""
+    data = disputed.get("/models").json()["data"]
+    assert [(m["id"], m["released"], m["context_window"]) for m in data["items"]] == [
+        ("acme-swift", "2024-05-01", 128000), ("acme-swift-2", "2025-04", 1047576)]
+    assert set(data["basis"]) == {"released", "context_window", "cheapest_input_price",
+                                  "cheapest_output_price"}
+
+
+def test_same_host_entries_over_http_name_their_routes(disputed):
+    """Regression: the router was listed twice (Swift's alias and dated-snapshot routes) with
+    nothing telling the two apart; the HTML table names the endpoints too."""
+    path = "/models/acme-swift/migration"
+    same = disputed.get(path, params={"to": "acme-swift-2"}).json()["data"]["candidates"][0][
+        "deltas"]["input_price"]["same_host"]
+    router = sorted((d["from_endpoint"], d["to_endpoint"]) for d in same if d["host"] == "router")
+    assert router == [("acme/acme-swift-2024-05-01", "acme/acme-swift-2"),
+                      ("acme/acme-swift-2024-05-01-dated", "acme/acme-swift-2")]
+    page = disputed.get(path, params={"to": "acme-swift-2", "format": "html"}).text
+    assert "acme/acme-swift-2024-05-01-dated</code> → <code>acme/acme-swift-2</code>" in page
