@@ -486,6 +486,23 @@ def test_a_cloud_whose_provider_id_extends_a_wrapping_clouds_unwraps_its_ids_too
     assert not any(s == model_iri("gpt-4o-mini-20240718") for s, _, _ in triples)
 
 
+def test_vertex_model_as_a_service_ids_are_the_vendors_models(catalogue):
+    # Vertex lists partner models as `namespace/id-maas` ("Model as a Service"): each was a
+    # model of its own (deepseek-v3-1-maas, llama-3-3-70b-instruct-maas, ...)
+    resold = _reseller(catalogue, "google-vertex", "Vertex", {
+        "openai/gpt-4o-mini-maas": ("openai", "gpt-4o-mini"),
+        "acme/unheard-of-model-maas": ("openai", "o1-mini"),
+    })
+    extraction = extract_catalogue(resold, version="0.0-test")
+    offers = {o.endpoint_id: resolve_model(o.model) for o in extraction.of_type(OfferClaim)
+              if o.host == "Vertex"}
+    assert offers["openai/gpt-4o-mini-maas"].slug == "gpt-4o-mini"
+    assert offers["openai/gpt-4o-mini-maas"].vendor_slug == "openai"
+    # an id no other provider lists stays as Vertex spells it
+    assert offers["acme/unheard-of-model-maas"].slug == resolve_model(
+        "acme/unheard-of-model-maas").slug
+
+
 def test_a_hosts_own_spelling_of_a_vendors_model_id_names_no_model_of_its_own(catalogue):
     resold = _reseller(catalogue, "amazon-bedrock", "Amazon Bedrock", {
         "us.openai.gpt-4o-mini-2024-07-18-v1:0": ("openai", "gpt-4o-mini-2024-07-18"),
