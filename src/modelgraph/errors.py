@@ -88,6 +88,14 @@ class ValidationFailed(ModelgraphError):
         super().__init__(message, **kw)
         self.report = report
 
+    def to_dict(self) -> dict:
+        """As every error, with the report (validation.ValidationReport.to_json) in
+        ``report``: the shape of an HTTP 422 and of the CLI's ``--format json`` refusal."""
+        data = super().to_dict()
+        if self.report is not None:
+            data["report"] = self.report.to_json()
+        return data
+
 
 class NotFound(ModelgraphError):
     status = 404

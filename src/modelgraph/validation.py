@@ -88,6 +88,26 @@ class ValidationReport:
     conforms: bool  # True iff no Violation (warnings allowed)
     issues: list[ValidationIssue]
     graph: rdflib.Graph = field(repr=False)  # an sh:ValidationReport graph
+    # findings not listed (see `about`), counted by severity
+    left_out: dict[str, int] = field(default_factory=dict)
+
+    def about(self, source_ids: Collection[str]) -> ValidationReport:
+        """This report cut to what concerns `source_ids` (e.g. the sources a write
+        replaces): every violation (any one refuses the data), and the warnings and infos
+        that name one of those sources; the others are counted in `left_out`, not listed."""
+        wanted = set(source_ids)
+        kept, left_out = [], dict.fromkeys(SEVERITIES, 0)
+        for issue in self.issues:
+            if issue.severity == "Violation" or wanted.intersection(issue.source_ids):
+                kept.append(issue)
+            else:
+                left_out[issue.severity] += 1
+        left_out = {severity: n for severity, n in left_out.items() if n}
+        for severity, n in self.left_out.items():
+            left_out[severity] = left_out.get(severity, 0) + n
+        with quiet_rdflib():
+            graph = _report_graph(self.conforms, kept, {})
+        return ValidationReport(self.conforms, kept, graph, left_out)
 
     def violations(self) -> list[ValidationIssue]:
         return [issue for issue in self.issues if issue.severity == "Violation"]
@@ -104,6 +124,8 @@ class ValidationReport:
         status = "conforms" if self.conforms else "does not conform"
         summary = ", ".join(f"{n} {_plural(s, n).lower()}" for s, n in counts.items())
         lines = [f"Validation report: {status} ({summary})"]
+        if self.left_out:
+            lines.append(f"Not listed: {_left_out_text(self.left_out)} about other sources")
         for severity in SEVERITIES:
             group = [issue for issue in self.issues if issue.severity == severity]
             if not group:
@@ -131,16 +153,27 @@ class ValidationReport:
         return self.graph.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True)
 
     def to_json(self) -> dict:
+        """`violations` and `warnings` count the `issues` listed; `left_out` (only in a
+        report cut by `about`) counts the findings about other sources not listed, as
+        ``{"warnings": n, "infos": n}``."""
         counts = self.counts()
-        return {
+        data = {
             "conforms": self.conforms,
             "violations": counts["Violation"],
             "warnings": counts["Warning"],
             "issues": [issue.to_dict() for issue in self.issues],
         }
+        if self.left_out:
+            data["left_out"] = {_plural(severity, 2).lower(): n
+                                for severity, n in self.left_out.items()}
+        return data
 
     def to_json_text(self) -> str:
         return json.dumps(self.to_json(), indent=2, ensure_ascii=False)
+
+
+def _left_out_text(left_out: dict[str, int]) -> str:
+    return " and ".join(f"{n} {_plural(severity, n).lower()}" for severity, n in left_out.items())
 
 
 def _plural(severity: str, n: int) -> str:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from .conftest import SEEDS
@@ -161,7 +162,8 @@ def test_a_named_graph_that_names_no_source_id_is_refused(data, run, tmp_path, g
     assert _sources(run, data) == before
 
 
-def test_a_trig_file_naming_several_source_graphs_makes_each_a_source(data, run, tmp_path):
+def test_a_trig_file_naming_several_source_graphs_makes_each_a_source_when_asked(data, run,
+                                                                                 tmp_path):
     path = tmp_path / "two.trig"
     path.write_text(
         "@prefix mg: <https://w3id.org/modelgraph/ontology#> .\n"
@@ -169,10 +171,122 @@ def test_a_trig_file_naming_several_source_graphs_makes_each_a_source(data, run,
         " <https://w3id.org/modelgraph/id/model/zeta-1> a mg:Model . }\n"
         "<https://w3id.org/modelgraph/source/second> {"
         " <https://w3id.org/modelgraph/id/model/zeta-2> a mg:Model . }\n")
-    code, out, err = run("ingest", path, "--data", data, "--format", "json", "-q")
+    code, out, err = run("ingest", path, "--graphs-as-sources", "--data", data, "--format",
+                         "json", "-q")
     assert code == 0, err
     assert [s["source_id"] for s in json.loads(out)["sources"]] == ["first", "second"]
     assert {"first", "second"} <= set(_sources(run, data))
+
+
+TWO_GRAPHS = (
+    "<https://w3id.org/modelgraph/source/aaa> { <https://w3id.org/modelgraph/id/model/zeta-1> "
+    "a <https://w3id.org/modelgraph/ontology#Model> . }\n"
+    "<https://w3id.org/modelgraph/source/models-dev> { <https://w3id.org/modelgraph/id/model/"
+    "zeta-2> a <https://w3id.org/modelgraph/ontology#Model> . }\n")
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("twograph.trig", TWO_GRAPHS),
+    ("twograph.nq", "".join(f"{q} .\n" for q in ox.parse(TWO_GRAPHS.encode(),
+                                                        format=ox.RdfFormat.TRIG))),
+])
+def test_a_file_naming_another_sources_graph_is_refused_and_that_source_kept(data, run,
+                                                                            tmp_path, name,
+                                                                            text):
+    """Regression: `ingest twograph.trig` (graphs …/source/aaa and …/source/models-dev)
+    printed `models-dev: 2 triples` and exit 0: the models.dev import was gone without a
+    word. A file is one source, as POST /sources/{id} is."""
+    assert run("ingest", "models.dev", "--catalogue-file", CATALOGUE, "--data", data,
+               "-q")[0] == 0
+    before = _sources(run, data)
+    path = tmp_path / name
+    path.write_text(text)
+    code, out, err = run("ingest", path, "--data", data, "-q")
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: {path}, field 'graph': names the graphs of other sources: "
+                          "<https://w3id.org/modelgraph/source/aaa> (source 'aaa'), "
+                          "<https://w3id.org/modelgraph/source/models-dev> (source "
+                          "'models-dev'); ingesting it would replace those sources, so "
+                          "nothing was stored. A file is one source, here 'twograph'")
+    assert "give --graphs-as-sources" in err
+    assert _sources(run, data) == before
+
+
+def test_a_file_in_another_sources_graph_is_told_how_to_be_that_source(data, run, tmp_path):
+    path = tmp_path / "notes.trig"
+    path.write_text("<https://w3id.org/modelgraph/source/curated> { <https://w3id.org/"
+                    "modelgraph/id/model/zeta-1> a <https://w3id.org/modelgraph/ontology#Model> "
+                    ". }\n")
+    code, _, err = run("ingest", path, "--data", data, "-q")
+    assert code == 2, err
+    assert ("names the graph of another source: <https://w3id.org/modelgraph/source/curated> "
+            "(source 'curated'); ingesting it would replace that source") in err
+    assert "to make the whole file source 'curated', give --source curated" in err
+    code, out, err = run("ingest", path, "--source", "curated", "--data", data, "-q")
+    assert code == 0, err
+    assert out.startswith(f"added source 'curated' (1 triple) from {path}\n")
+    assert "curated" in _sources(run, data) and "notes" not in _sources(run, data)
+
+
+def test_replacing_a_source_is_said_with_its_triples_before_and_after(data, run, tmp_path):
+    """Regression: good.ttl, good.nt and good.jsonld all became source `good`, each ingest
+    replacing the one before without a word."""
+    ttl = tmp_path / "good.ttl"
+    ttl.write_text(GOOD)
+    code, out, _ = run("ingest", ttl, "--data", data, "-q")
+    assert code == 0 and out.startswith(f"added source 'good' (3 triples) from {ttl}\n")
+    nt = tmp_path / "good.nt"
+    nt.write_text("<https://w3id.org/modelgraph/id/model/zeta-1> "
+                  "<http://www.w3.org/2000/01/rdf-schema#label> \"Zeta One\" .\n")
+    code, out, _ = run("ingest", nt, "--data", data, "-q")
+    assert code == 0 and out.startswith(f"replaced source 'good' (3 -> 1 triples) from {nt}\n")
+    code, out, _ = run("ingest", ttl, "--data", data, "-q", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["sources"][0] | {"origin": None} == {
+        "source_id": "good", "origin": None, "triples": 3, "previous_triples": 1,
+        "skipped_records": []}
+    code, out, _ = run("ingest", nt, "--source", "good-nt", "--data", data, "-q")
+    assert code == 0 and out.startswith(f"added source 'good-nt' (1 triple) from {nt}\n")
+    assert _sources(run, data)["good"] == 3 and _sources(run, data)["good-nt"] == 1
+
+
+@pytest.mark.parametrize(("target", "source", "needle"), [
+    ("models.dev", "x", "the catalogue is always source 'models-dev'"),
+    ("FOLDER", "x", "each file of a folder is the source its name gives"),
+    ("FILE", "a b", "'a b' is not a source id"),
+])
+def test_source_is_for_one_file_and_must_be_an_id(data, run, tmp_path, target, source, needle):
+    before = _sources(run, data)
+    (tmp_path / "good.ttl").write_text(GOOD)
+    target = {"FOLDER": tmp_path, "FILE": tmp_path / "good.ttl"}.get(target, target)
+    code, _, err = run("ingest", target, "--source", source, "--data", data, "-q")
+    assert code == 2 and needle in err and "field '--source'" in err
+    assert _sources(run, data) == before
+
+
+def test_an_export_is_restored_only_when_asked_leaving_out_its_ontology_and_derived_graph(
+        data, run, tmp_path):
+    path = tmp_path / "backup.trig"
+    (tmp_path / "zeta.ttl").write_text(GOOD)
+    assert run("ingest", tmp_path / "zeta.ttl", "--data", data, "-q")[0] == 0
+    assert run("export", "--data", data, "-o", path)[0] == 0
+    before = _sources(run, data)
+    code, _, err = run("ingest", path, "--data", data, "-q")
+    assert code == 2
+    assert "looks like a `modelgraph export`; to restore each source it holds, give " \
+           "--graphs-as-sources" in err
+    assert _sources(run, data) == before
+    fresh = tmp_path / "fresh"
+    code, out, err = run("ingest", path, "--graphs-as-sources", "--data", fresh, "-q")
+    assert code == 0, err
+    assert _sources(run, fresh) == before
+    assert f"added source 'zeta' (3 triples) from {path}" in out
+    assert [line.split(" (")[0] for line in err.splitlines()] == [
+        f"left out graph <https://w3id.org/modelgraph/derived> of {path}",
+        f"left out graph <https://w3id.org/modelgraph/ontology> of {path}"]
+    code, out, _ = run("query", "ASK { GRAPH <https://w3id.org/modelgraph/derived> "
+                       "{ ?s ?p ?o } }", "--data", fresh)
+    assert out.strip() == "true"  # recomputed
 
 
 def test_a_folder_gives_its_pages_and_rdf_files_and_names_what_it_skipped(data, run, tmp_path):
@@ -182,7 +296,7 @@ def test_a_folder_gives_its_pages_and_rdf_files_and_names_what_it_skipped(data, 
     (folder / page.name).write_text(page.read_text())
     (folder / "zeta.ttl").write_text(GOOD)
     (folder / "more.trig").write_text(
-        "<https://w3id.org/modelgraph/source/extra> { <https://w3id.org/modelgraph/id/model/"
+        "<https://w3id.org/modelgraph/source/more> { <https://w3id.org/modelgraph/id/model/"
         'zeta-1> <http://www.w3.org/2000/01/rdf-schema#comment> "from a TriG file" . }\n')
     (folder / "notes.docx").write_text("hello")
     (folder / "older").mkdir()
@@ -191,13 +305,26 @@ def test_a_folder_gives_its_pages_and_rdf_files_and_names_what_it_skipped(data, 
     summary = json.loads(out)
     assert {s["source_id"]: s["origin"] for s in summary["sources"]} == {
         page.stem: str(folder / page.name), "zeta": str(folder / "zeta.ttl"),
-        "extra": str(folder / "more.trig")}
-    assert {"zeta", "extra", page.stem} <= set(_sources(run, data))
+        "more": str(folder / "more.trig")}
+    assert {"zeta", "more", page.stem} <= set(_sources(run, data))
     assert summary["skipped_files"] == [
         (f"skipped {folder / 'notes.docx'}: not a page (.txt, .md, .html, .htm) or an RDF "
          "file (.ttl, .trig, .nt, .nq, .jsonld, .json, .rdf, .owl)"),
         f"skipped {folder / 'older'}: a folder (give it on its own to ingest it)"]
     assert err.splitlines() == summary["skipped_files"]  # said on stderr, even with -q
+
+
+def test_a_file_of_a_folder_naming_another_sources_graph_refuses_the_folder(data, run,
+                                                                            tmp_path):
+    before = _sources(run, data)
+    (tmp_path / "zeta.ttl").write_text(GOOD)
+    (tmp_path / "more.trig").write_text(
+        "<https://w3id.org/modelgraph/source/zeta> { <https://w3id.org/modelgraph/id/model/"
+        'zeta-1> <http://www.w3.org/2000/01/rdf-schema#comment> "from a TriG file" . }\n')
+    code, _, err = run("ingest", tmp_path, "--data", data, "-q")
+    assert code == 2
+    assert f"{tmp_path / 'more.trig'}, field 'graph': names the graph of another source" in err
+    assert _sources(run, data) == before
 
 
 def test_a_folder_without_pages_or_rdf_files_is_refused(data, run, tmp_path):
@@ -242,17 +369,12 @@ def test_a_catalogue_with_impossible_dates_is_refused_saying_how_to_load_the_res
             "calendar date: February 2025 has 28 days, not 31") in out
 
 
-def test_on_a_terminal_a_refused_catalogue_shows_progress_then_the_error_on_its_own_line(
-        data, tmp_path):
-    catalogue = json.loads(CATALOGUE.read_text())
-    catalogue["openai"]["models"]["o1-mini"]["release_date"] = "2025-25-11"
-    path = tmp_path / "catalogue.json"
-    path.write_text(json.dumps(catalogue))
+def _on_a_terminal(*args) -> tuple[int, str]:
+    """Run the CLI with its stderr on a terminal: exit code, what the terminal shows."""
     terminal, child_side = pty.openpty()
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "modelgraph.cli", "ingest", "models.dev", "--catalogue-file",
-             str(path), "--data", str(data)],
+            [sys.executable, "-m", "modelgraph.cli", *map(str, args)],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=child_side, timeout=120,
             check=False)
     finally:
@@ -267,7 +389,79 @@ def test_on_a_terminal_a_refused_catalogue_shows_progress_then_the_error_on_its_
             break
         shown += chunk
     os.close(terminal)
-    assert result.returncode == 2
-    text = shown.decode().replace("\r\n", "\n")
+    return result.returncode, shown.decode().replace("\r\n", "\n")
+
+
+def test_on_a_terminal_a_refused_catalogue_shows_progress_then_the_error_on_its_own_line(
+        data, tmp_path):
+    catalogue = json.loads(CATALOGUE.read_text())
+    catalogue["openai"]["models"]["o1-mini"]["release_date"] = "2025-25-11"
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps(catalogue))
+    code, text = _on_a_terminal("ingest", "models.dev", "--catalogue-file", path, "--data", data)
+    assert code == 2
     assert "\rextracting   [" in text and "/13\n" in text  # records, on the bar's line
     assert "\nerror: models.dev catalogue, record openai/o1-mini" in text
+
+
+def test_on_a_terminal_each_record_skipped_is_said_on_its_own_line(data, tmp_path):
+    """Regression: the warnings of `--skip-invalid` were written onto the bar's line
+    (`extracting [#####…] 4786/4803models.dev catalogue 1.0.398: skipped …`)."""
+    catalogue = json.loads(CATALOGUE.read_text())
+    catalogue["openai"]["models"]["o1-mini"]["release_date"] = "2025-25-11"
+    catalogue["azure"]["models"]["gpt-4.1-nano"]["knowledge"] = "2025-02-31"
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps(catalogue))
+    code, text = _on_a_terminal("ingest", "models.dev", "--catalogue-file", path,
+                                "--skip-invalid", "--data", data)
+    assert code == 0, text
+    lines = text.split("\n")
+    skipped = [line for line in lines if "skipped" in line]
+    assert [line.split(":")[1] for line in skipped] == [" skipped openai/o1-mini",
+                                                        " skipped azure/gpt-4.1-nano"]
+    assert all(line.startswith("models.dev catalogue: skipped ") for line in skipped)
+    bar = lines[lines.index(skipped[-1]) + 1]  # the bar goes on below them, to its end
+    assert bar.startswith("\rextracting   [") and bar.endswith("13/13")
+
+
+def test_with_format_json_a_refusal_is_json_on_stdout_about_the_file(data, run, tmp_path):
+    """Regression: `ingest -q --format json bad.ttl` wrote nothing on stdout, and on stderr
+    the violations were followed by every warning about the other sources (~166 with
+    models.dev). The refusal is JSON as HTTP's 422 is; the other sources' warnings are
+    counted, not listed."""
+    assert run("ingest", "models.dev", "--catalogue-file", CATALOGUE, "--data", data,
+               "-q")[0] == 0
+    code, out, _ = run("validate", "--data", data, "--format", "json")
+    stored_warnings = json.loads(out)["warnings"]
+    assert code == 0 and stored_warnings > 2
+    before = _sources(run, data)
+    path = tmp_path / "bad.ttl"
+    path.write_text(NEGATIVE_PRICE)
+    code, out, err = run("ingest", path, "--data", data, "-q", "--format", "json")
+    assert code == 3
+    assert err == f"error: {path}: 3 SHACL violation(s); nothing was stored\n"
+    refusal = json.loads(out)
+    assert (refusal["error"], refusal["source"]) == ("ValidationFailed", str(path))
+    report = refusal["report"]
+    assert report["conforms"] is False and report["violations"] == 3
+    assert [(i["severity"], i["source_ids"], i["path"].rsplit("/")[-1])
+            for i in report["issues"]] == [("Violation", ["bad"], "ontology#host"),
+                                           ("Violation", ["bad"], "ontology#inputPrice"),
+                                           ("Violation", ["bad"], "ontology#model"),
+                                           ("Warning", ["bad"], "priceCurrency")]
+    assert report["left_out"] == {"warnings": stored_warnings}
+    assert _sources(run, data) == before
+    code, _, err = run("ingest", path, "--data", data, "-q")  # as text: the same, on stderr
+    assert code == 3
+    assert f"Not listed: {stored_warnings} warnings about other sources" in err
+    assert "models-dev" not in err and "000_" not in err
+
+
+def test_with_format_json_a_syntax_error_is_json_on_stdout(data, run, tmp_path):
+    path = tmp_path / "trunc.ttl"
+    path.write_text(GOOD[:GOOD.index("32000") + 2])
+    code, out, err = run("ingest", path, "--data", data, "-q", "--format", "json")
+    assert code == 2 and err.startswith(f"error: {path}, line 4")
+    assert json.loads(out) == {"error": "RdfSyntaxError", "message": json.loads(out)["message"],
+                               "source": str(path), "line": 4, "column": 24}
+    assert json.loads(out)["message"].startswith("not valid turtle")

@@ -1,5 +1,8 @@
 """Curator writes over HTTP: admin token required, validated first, atomic."""
 
+import gzip
+from pathlib import Path
+
 import pytest
 
 from .. import fictional
@@ -47,7 +50,13 @@ def test_a_source_is_added_replaced_and_removed(client):
     headers = {**AUTH, "Content-Type": "text/turtle"}
     response = client.post("/sources/zeta", content=GOOD, headers=headers)
     assert response.status_code == 200, response.text
+    assert response.json()["sources"][0]["previous_triples"] is None  # added
     assert _ids(client) == {"a", "b", "zeta"}
+    more = GOOD + b'<https://w3id.org/modelgraph/id/model/zeta-1> rdfs:comment "more" .\n'
+    response = client.post("/sources/zeta", content=more, headers=headers)
+    assert response.status_code == 200, response.text
+    assert {k: response.json()["sources"][0][k] for k in ("triples", "previous_triples")} \
+        == {"triples": 3, "previous_triples": 2}  # replaced, and it says so
     assert client.get("/models/zeta-1").status_code == 200
     assert client.delete("/sources/zeta", headers=AUTH).status_code == 200
     assert _ids(client) == {"a", "b"}
@@ -60,6 +69,63 @@ def test_nonconforming_data_is_refused_with_the_report(client):
     assert response.status_code == 422
     report = response.json()["report"]
     assert any(i["severity"] == "Violation" for i in report["issues"])
+    assert _ids(client) == {"a", "b"}
+
+
+def test_a_refusal_lists_what_concerns_the_source_sent_and_counts_the_rest(client):
+    """The 422 report lists the violations, and the warnings about the source sent; the
+    warnings about sources the request leaves as they are are counted in `left_out`."""
+    conflicting = b"""@prefix mg: <https://w3id.org/modelgraph/ontology#> .
+<https://w3id.org/modelgraph/id/model/acme-swift> mg:contextWindow 64000 .
+"""
+    headers = {**AUTH, "Content-Type": "text/turtle"}
+    response = client.post("/sources/c", content=conflicting, headers=headers)
+    assert response.status_code == 200
+    warnings = response.json()["warnings"]  # a, b and c disagree on a context window, ...
+    assert warnings >= 1
+    response = client.post("/sources/zeta", content=BAD, headers=headers)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["source"] == "request body for source zeta"
+    report = body["report"]
+    assert report["violations"] >= 1
+    assert all(i["severity"] == "Violation" or "zeta" in i["source_ids"]
+               for i in report["issues"])
+    assert report["left_out"] == {"warnings": warnings}
+    assert _ids(client) == {"a", "b", "c"}
+
+
+CATALOGUE = Path(__file__).resolve().parents[1] / "fixtures" / "modelsdev" / "catalogue.json"
+
+
+def test_a_catalogue_sent_to_sources_models_dev_is_imported_as_the_cli_imports_a_file(client):
+    """Regression: POST /sources/models.dev ignored its body and imported the installed
+    package's catalogue. A body is a catalogue dump (`ingest models.dev --catalogue-file`)."""
+    response = client.post("/sources/models.dev", content=CATALOGUE.read_bytes(),
+                           headers={**AUTH, "Content-Type": "application/json"})
+    assert response.status_code == 200, response.text
+    [source] = response.json()["sources"]
+    assert (source["source_id"], source["origin"], source["previous_triples"]) == (
+        "models-dev", "request body for source models.dev", None)
+    assert _ids(client) == {"a", "b", "models-dev"}
+    zipped = gzip.compress(CATALOGUE.read_bytes())
+    response = client.post("/sources/models.dev", content=zipped,
+                           headers={**AUTH, "Content-Type": "application/gzip"})
+    assert response.status_code == 200, response.text
+    assert response.json()["sources"][0]["previous_triples"] == source["triples"]
+
+
+@pytest.mark.parametrize(("media", "body", "status", "needle"), [
+    ("text/turtle", GOOD, 415, "is a catalogue dump in the models.dev JSON format"),
+    ("application/json", b'{"openai": ', 400, "not valid JSON"),
+    ("application/json", b"[]", 400, "the catalogue must be a JSON object of providers"),
+])
+def test_a_body_sent_to_sources_models_dev_that_is_no_catalogue_is_refused(client, media, body,
+                                                                          status, needle):
+    response = client.post("/sources/models.dev", content=body,
+                           headers={**AUTH, "Content-Type": media})
+    assert response.status_code == status, response.text
+    assert needle in response.json()["message"]
     assert _ids(client) == {"a", "b"}
 
 

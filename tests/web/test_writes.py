@@ -6,8 +6,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from .conftest import BACKENDS, PREFIXES, SRC, select, served
+from .conftest import BACKENDS, ID, MG, PREFIXES, SRC, select, served
 
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 ADD_LABEL = PREFIXES + (
@@ -84,6 +86,35 @@ def test_an_update_that_breaks_a_shape_is_refused_with_the_report(admin_client):
     assert all(i["path"].endswith("#contextWindow") for i in violations)
     assert all(i["source_ids"] == ["alpha"] for i in violations)
     assert admin_client.get("/health").json()["generation"] == before["generation"]
+
+
+@pytest.fixture(params=BACKENDS)
+def warned_client(request):
+    """Sources a and b (tests/fictional.py), b with an offer that states no currency (a
+    warning)."""
+    from .. import fictional
+
+    offer = [ox.Quad(ox.NamedNode(ID + "offer/acme/acme-swift-x"), ox.NamedNode(p),
+                     o, ox.NamedNode(SRC + "b")) for p, o in [
+        (RDF_TYPE, ox.NamedNode(MG + "Offer")),
+        (MG + "model", ox.NamedNode(ID + "model/acme-swift")),
+        (MG + "host", ox.NamedNode(ID + "host/acme")),
+        (MG + "inputPrice", ox.Literal("1.0", datatype=ox.NamedNode(XSD_DECIMAL)))]]
+    with served(request, fictional.quads() + offer, admin_token=TOKEN) as client:
+        yield client
+
+
+def test_a_refused_update_reports_what_it_changed_and_counts_the_rest(warned_client):
+    """Warnings about the graphs an update leaves alone are counted, not listed (on a real
+    store they are many: they buried the violations)."""
+    update = PREFIXES + ('INSERT DATA { GRAPH src:a { mgid:model\\/acme-swift '
+                         'mg:contextWindow "lots" } }')
+    response = warned_client.post("/sparql", data={"update": update}, headers=AUTH)
+    assert response.status_code == 422, response.text
+    report = response.json()["report"]
+    assert report["violations"] >= 1
+    assert all(i["source_ids"] == ["a"] for i in report["issues"])
+    assert report["left_out"] == {"warnings": 1}  # b's offer without a currency
 
 
 def test_load_and_service_stay_refused_for_the_admin(admin_client):

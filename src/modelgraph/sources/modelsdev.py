@@ -140,6 +140,12 @@ def load_catalogue(path: Path | str | None = None) -> dict:
             raw = Path(path).read_bytes()
         except OSError as exc:
             raise InputError(f"cannot read the catalogue: {exc.strerror}", source=where) from None
+    return parse_catalogue(raw, where)
+
+
+def parse_catalogue(raw: bytes, where: str) -> dict:
+    """A catalogue dump (JSON, or gzipped JSON) as `load_catalogue` reads it; `where` names
+    it in errors."""
     try:
         if raw[:2] == b"\x1f\x8b":  # gzip magic: decide by content, not by file name
             raw = gzip.decompress(raw)

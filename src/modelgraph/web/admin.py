@@ -4,7 +4,9 @@
   replaces that source's graph (source ids: source_ids.py); RDF goes in the default graph
   or in that source's graph, never another's;
 * ``POST /sources/models.dev`` — (re)import the models.dev catalogue (``?skip_invalid=true``
-  to leave out and list bad records instead of refusing);
+  to leave out and list bad records instead of refusing): the installed package's when the
+  body is empty, else the body, a catalogue dump (JSON or gzipped JSON, as the CLI's
+  ``--catalogue-file``);
 * ``DELETE /sources/{source_id}`` — remove a source.
 
 Each is the CLI's `ingest` / `remove-source`: validated first (422 with the SHACL report on
@@ -22,9 +24,9 @@ from ..errors import InputError
 from ..ingest import (
     MODELS_DEV,
     ingest,
+    models_dev_source,
     page_source,
     rdf_sources,
-    read_sources,
     remove_source,
     summarise,
 )
@@ -35,6 +37,7 @@ from .validation import INPUT_TYPES
 
 router = APIRouter(tags=["admin"])
 PAGE_TYPES = {"text/plain", "text/markdown", "text/html"}
+CATALOGUE_TYPES = {"application/json", "application/gzip", "application/x-gzip"}
 
 
 def _store(request: Request) -> Store:
@@ -46,7 +49,7 @@ def _write(request: Request, sources) -> dict:
     with svc.write_lock:
         result = ingest(_store(request), sources)
     return {
-        "sources": summarise(result.sources),
+        "sources": summarise(result),
         "generation": result.generation,
         "warnings": len(result.report.warnings()),
         "conflicts": result.conflicts,
@@ -59,8 +62,23 @@ async def import_models_dev(
     skip_invalid: bool = Query(False, description="leave out and list bad records"),
 ) -> JSONResponse:
     service(request).require_admin(request)
-    sources = await run_in_threadpool(read_sources, MODELS_DEV, skip_invalid=skip_invalid)
-    return JSONResponse(await run_in_threadpool(_write, request, sources))
+    body = await request.body()
+    if not body:  # the catalogue of the installed models-dev package
+        source = await run_in_threadpool(models_dev_source, skip_invalid=skip_invalid)
+    else:  # a catalogue dump, as `modelgraph ingest models.dev --catalogue-file FILE`
+        media = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+        if media not in CATALOGUE_TYPES:
+            from .errors import UnsupportedMediaType
+
+            raise UnsupportedMediaType(
+                f"the body of POST /sources/{MODELS_DEV} is a catalogue dump in the models.dev "
+                f"JSON format ({', '.join(sorted(CATALOGUE_TYPES))}; JSON may be gzipped), "
+                f"not {media or 'untyped data'}; send no body to import the catalogue of the "
+                "installed models-dev package", field="Content-Type")
+        source = await run_in_threadpool(
+            models_dev_source, skip_invalid=skip_invalid, catalogue_data=body,
+            origin=f"request body for source {MODELS_DEV}")
+    return JSONResponse(await run_in_threadpool(_write, request, [source]))
 
 
 # `:path` so that an id with a `/` in it (sent as %2F) is refused as an id, not unrouted
@@ -74,7 +92,7 @@ async def put_source(request: Request, source_id: str) -> JSONResponse:
     if media in INPUT_TYPES:
         # the path names the one source replaced: a graph of another source is refused
         sources = await run_in_threadpool(rdf_sources, body, INPUT_TYPES[media], source_id,
-                                          origin=origin, one_source=True,
+                                          origin=origin, request=True,
                                           context_urls=own_context_urls(request))
     elif media in PAGE_TYPES:
         try:

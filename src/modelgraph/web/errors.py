@@ -62,10 +62,7 @@ def error_for(request: Request, exc: ModelgraphError) -> JSONResponse:
     """The JSON error answer for `exc` (a 5xx is logged)."""
     if exc.status >= 500:
         log.error("%s %s: %s", request.method, request.url.path, exc)
-    body = exc.to_dict()
-    report = getattr(exc, "report", None)  # ValidationFailed carries the SHACL report
-    if report is not None and hasattr(report, "to_json"):
-        body["report"] = report.to_json()
+    body = exc.to_dict()  # a ValidationFailed's has the SHACL report
     return error_response(exc.status, body, _headers_for(exc))
 
 

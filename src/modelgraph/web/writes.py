@@ -5,7 +5,9 @@ generation (under the usual time limit) and returns it; the copy is validated ag
 SHACL shapes and only a conforming copy becomes the next generation (atomically, as a
 build does). A nonconforming one is refused with 422 and the validation report. An update
 that changes the ontology graph or the derived graph (`PROTECTED_GRAPHS`) is refused with
-400 before that: the worker compares them before and after (execution/evaluation.py).
+400 before that: the worker compares them before and after (execution/evaluation.py). The
+report of a refusal lists every violation and the warnings about the graphs the update
+changed; those about the other graphs are counted (`left_out`), as for an ingest.
 
 On a remote store the copy is made in memory from the server's data (execution/remote.py)
 and a conforming result is written back as the graphs that changed, in one update request
@@ -23,6 +25,7 @@ from ..derive import DERIVED_GRAPH, with_derived
 from ..errors import InputError, ValidationFailed
 from ..execution import Output, UpdateJob, check_update
 from ..resources import ontology_graph_iri
+from ..source_ids import id_of_graph
 from ..store.base import Store
 from ..store.embedded import EmbeddedStore
 from .context import Service
@@ -53,9 +56,11 @@ def _validate_and_write(service: Service, output: Output) -> dict:
     quads = list(ox.parse(output.body, format=ox.RdfFormat.N_QUADS))
     report = validate_quads(quads)
     if not report.conforms:
+        # the report about the graphs changed: warnings about the others are only counted
+        changed = changed_graphs(service.store_for_writes().quads(), quads)
         raise ValidationFailed(
             "the change would make the graph violate its shapes; nothing was written",
-            report=report,
+            report=report.about(_source_ids(changed)),
         )
     stated = with_derived(quads)  # the derived graph is recomputed: closure, listings
     triples = sum(1 for q in stated if q.graph_name != DERIVED_GRAPH)
@@ -104,6 +109,20 @@ def changed_graphs(before: list[ox.Quad], after: list[ox.Quad]) -> dict[ox.Named
     old, new = by_graph(before), by_graph(after)
     return {graph: sorted(new.get(graph, ()), key=str)
             for graph in old.keys() | new.keys() if old.get(graph) != new.get(graph)}
+
+
+def _source_ids(graphs) -> set[str]:
+    """The source ids validation gives these graphs (validation.py: a source graph's id, the
+    default graph's "default", another graph's IRI)."""
+    from ..validation import DEFAULT_SOURCE
+
+    ids = set()
+    for graph in graphs:
+        if isinstance(graph, ox.DefaultGraph):
+            ids.add(DEFAULT_SOURCE)
+        elif isinstance(graph, ox.NamedNode):
+            ids.add(id_of_graph(graph.value) or graph.value)
+    return ids
 
 
 def graph_update(graph: str, triples: list[ox.Triple], *, replace: bool) -> str:
