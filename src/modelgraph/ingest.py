@@ -194,6 +194,10 @@ def read_sources(target: str, *, skip_invalid: bool = False,
             raise InputError("each file of a folder is the source its name gives: give "
                              "--source with one file, or leave it out", source=target,
                              field="--source")
+    if graphs_as_sources and (target == MODELS_DEV or path.suffix.lower() in PAGE_SUFFIXES):
+        raise InputError("--graphs-as-sources is for RDF files naming several source graphs "
+                         "(TriG, N-Quads); a page or the catalogue is one source: leave it out",
+                         source=target, field="--graphs-as-sources")
     if target == MODELS_DEV:
         return [models_dev_source(skip_invalid=skip_invalid, progress=progress,
                                   catalogue_file=catalogue_file)]

@@ -264,6 +264,16 @@ def test_source_is_for_one_file_and_must_be_an_id(data, run, tmp_path, target, s
     assert _sources(run, data) == before
 
 
+@pytest.mark.parametrize("target", ["models.dev", "PAGE"])
+def test_graphs_as_sources_is_refused_where_there_is_one_source(data, run, target):
+    """Regression: the flag was silently ignored for a page or the catalogue."""
+    before = _sources(run, data)
+    target = SEEDS / sorted(p.name for p in SEEDS.glob("*.txt"))[0] if target == "PAGE" else target
+    code, _, err = run("ingest", target, "--graphs-as-sources", "--data", data, "-q")
+    assert code == 2 and "field '--graphs-as-sources'" in err and "one source" in err
+    assert _sources(run, data) == before
+
+
 def test_an_export_is_restored_only_when_asked_leaving_out_its_ontology_and_derived_graph(
         data, run, tmp_path):
     path = tmp_path / "backup.trig"
