@@ -80,6 +80,8 @@ FORMATS = {
 }
 _CORE_CACHE_SIZE = 50_000
 _ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
+# Targets every subject of a property the shapes constrain: its class must be on its page.
+DESCRIBED_CLASS = rdflib.URIRef(SHAPES_NS + "Described-class")
 
 
 # -- the report ------------------------------------------------------------------------------
@@ -246,6 +248,9 @@ def _checks() -> _Checks:
             core_shapes.add(triple)
     for triple in pyshacl.ShapesGraph.system_triples:  # pyshacl adds them on every run
         core_shapes.add(triple)
+    for path in set(shapes.objects(None, SH.path)):  # see mgsh:Described-class in core.ttl
+        if isinstance(path, rdflib.URIRef) and path != RDF.type:
+            core_shapes.add((DESCRIBED_CLASS, SH.targetSubjectsOf, path))
     hierarchy = tuple(
         (s, RDFS.subClassOf, o)
         for s, o in _ontology().subject_objects(RDFS.subClassOf)

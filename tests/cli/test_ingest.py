@@ -23,6 +23,7 @@ RDF_XML = """<?xml version="1.0"?>
          xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">
   <rdf:Description rdf:about="https://w3id.org/modelgraph/id/model/zeta-1">
     <rdfs:label>Zeta 1</rdfs:label>
+    <rdf:type rdf:resource="https://w3id.org/modelgraph/ontology#Model"/>
   </rdf:Description>
 </rdf:RDF>
 """
@@ -71,6 +72,22 @@ def test_nonconforming_data_is_refused_with_the_report_and_nothing_changes(data,
     assert _sources(run, data) == before
 
 
+def test_values_about_a_resource_whose_class_the_file_leaves_out_are_refused(data, run,
+                                                                            tmp_path):
+    """Regression: shapes target classes, so a file stating a negative price and context
+    window about resources it did not type was stored unchecked (and `validate` conformed)."""
+    before = _sources(run, data)
+    path = tmp_path / "untyped.ttl"
+    path.write_text(NEGATIVE_PRICE.replace(" a mg:Offer ;", "") + (
+        "<https://w3id.org/modelgraph/id/model/zeta-1> mg:contextWindow -5 .\n"))
+    code, _, err = run("validate", path)
+    assert code == 3
+    code, _, err = run("ingest", path, "--data", data, "-q")
+    assert code == 3 and "shape mgsh:Described-class" in err
+    assert "mgid:offer/h/zeta-1" in err and "mgid:model/zeta-1" in err
+    assert _sources(run, data) == before
+
+
 @pytest.mark.parametrize(("name", "text", "needle"), [
     ("broken.ttl", "@prefix mg: <https://w3id.org/modelgraph/ontology#> .\nmg:a mg:b", "line 2"),
     ("notes.docx", "hello", "unknown input format"),
@@ -81,7 +98,7 @@ def test_nonconforming_data_is_refused_with_the_report_and_nothing_changes(data,
      "line 4, column 3: not valid rdfxml: syntax error: tag not closed"),
     # cut between tags: pyoxigraph reads what is there without a word
     ("cut-later.rdf", RDF_XML[:RDF_XML.index("  </rdf:Description>")],
-     ("line 6, column 1: not valid rdfxml: the file ends before its elements are closed "
+     ("line 7, column 1: not valid rdfxml: the file ends before its elements are closed "
       "(at the end of the file): is it cut short?")),
 ])
 def test_bad_files_are_input_errors_that_change_nothing(data, run, tmp_path, name, text, needle):
@@ -97,7 +114,7 @@ def test_a_whole_rdf_xml_file_is_ingested(data, run, tmp_path):
     path = tmp_path / "zeta.rdf"
     path.write_text(RDF_XML)
     assert run("ingest", path, "--data", data, "-q")[0] == 0
-    assert _sources(run, data)["zeta"] == 1
+    assert _sources(run, data)["zeta"] == 2
 
 
 def test_a_catalogue_merges_with_the_seed_entities(data, run):
@@ -237,17 +254,20 @@ def test_replacing_a_source_is_said_with_its_triples_before_and_after(data, run,
     assert code == 0 and out.startswith(f"added source 'good' (3 triples) from {ttl}\n")
     nt = tmp_path / "good.nt"
     nt.write_text("<https://w3id.org/modelgraph/id/model/zeta-1> "
-                  "<http://www.w3.org/2000/01/rdf-schema#label> \"Zeta One\" .\n")
+                  "<http://www.w3.org/2000/01/rdf-schema#label> \"Zeta One\" .\n"
+                  "<https://w3id.org/modelgraph/id/model/zeta-1> "
+                  "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                  "<https://w3id.org/modelgraph/ontology#Model> .\n")
     code, out, _ = run("ingest", nt, "--data", data, "-q")
-    assert code == 0 and out.startswith(f"replaced source 'good' (3 -> 1 triples) from {nt}\n")
+    assert code == 0 and out.startswith(f"replaced source 'good' (3 -> 2 triples) from {nt}\n")
     code, out, _ = run("ingest", ttl, "--data", data, "-q", "--format", "json")
     assert code == 0
     assert json.loads(out)["sources"][0] | {"origin": None} == {
-        "source_id": "good", "origin": None, "triples": 3, "previous_triples": 1,
+        "source_id": "good", "origin": None, "triples": 3, "previous_triples": 2,
         "skipped_records": []}
     code, out, _ = run("ingest", nt, "--source", "good-nt", "--data", data, "-q")
-    assert code == 0 and out.startswith(f"added source 'good-nt' (1 triple) from {nt}\n")
-    assert _sources(run, data)["good"] == 3 and _sources(run, data)["good-nt"] == 1
+    assert code == 0 and out.startswith(f"added source 'good-nt' (2 triples) from {nt}\n")
+    assert _sources(run, data)["good"] == 3 and _sources(run, data)["good-nt"] == 2
 
 
 @pytest.mark.parametrize(("target", "source", "needle"), [

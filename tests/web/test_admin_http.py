@@ -76,7 +76,7 @@ def test_a_refusal_lists_what_concerns_the_source_sent_and_counts_the_rest(clien
     """The 422 report lists the violations, and the warnings about the source sent; the
     warnings about sources the request leaves as they are are counted in `left_out`."""
     conflicting = b"""@prefix mg: <https://w3id.org/modelgraph/ontology#> .
-<https://w3id.org/modelgraph/id/model/acme-swift> mg:contextWindow 64000 .
+<https://w3id.org/modelgraph/id/model/acme-swift> a mg:Model ; mg:contextWindow 64000 .
 """
     headers = {**AUTH, "Content-Type": "text/turtle"}
     response = client.post("/sources/c", content=conflicting, headers=headers)
