@@ -1,8 +1,9 @@
 """Example queries for the query page, made at request time from the live graph.
 
-Two groups: every canned query (the ones the helper views run), with its parameters bound
-to entities that exist right now (the model with the most offers, the benchmark with the
-most results, ...) or left as `UNDEF` (any); and a few hand-written questions built around
+Two groups: every canned query (the ones the helper views run), with its required
+parameters bound to entities that exist right now (the model with the most offers, the
+benchmark with the most results, ...) and its optional filters left as `UNDEF` (any), so
+that each lists something; and a few hand-written questions built around
 the same sample entities. Nothing about any particular model is written here: the samples
 come from the data, so the examples work on whatever graph is served.
 """
@@ -76,7 +77,11 @@ def canned_examples(sample: dict[str, str | None]) -> list[Example]:
     for canned in queries.canned_queries().values():
         values, notes = {}, []
         for p in canned.parameters:
-            if p.kind == "iris" and p.name in _LIST_OF_MODELS and sample.get("model"):
+            # Optional parameters are filters: samples of different kinds need not fit
+            # together (the top vendor does not make the top family), so they stay open.
+            if not p.required:
+                pass
+            elif p.kind == "iris" and p.name in _LIST_OF_MODELS and sample.get("model"):
                 values[p.name] = [sample["model"]]
             elif p.kind == "iri" and sample.get(_SAMPLE_FOR.get(p.name, "")):
                 values[p.name] = sample[_SAMPLE_FOR[p.name]]
