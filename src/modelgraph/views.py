@@ -866,21 +866,16 @@ def conflicts_view(ctx: ViewContext, limit: int = 100, offset: int = 0) -> ViewR
 def migration_view(ctx: ViewContext, model_id: str, to: str | None = None,
                    limit: int = 10) -> ViewResult:
     """Replacement candidates (stated replacements first, then successors, then newer models
-    of the same family, then of the same vendor), each with deltas and their sources."""
+    of the same family, then of the same vendor), each with deltas and their sources. With
+    `to`, that one model: "requested", then whatever reasons the candidate search gives it."""
     iri = model_iri(model_id)
     runner = _Runner(ctx)
-    candidates: dict[str, dict] = {}
+    found = _candidates(ctx, runner, iri)
     if to is not None:
         target = model_iri(to)
-        candidates[target.value] = {"reasons": {(0, "requested"): set()}, "rank": 0}
+        candidates = {target.value: _requested(ctx, found.get(target.value))}
     else:
-        name = "migration_candidates" if ctx.derived() else "migration_candidates_paths"
-        for row in runner.rows(name, model=iri):
-            entry = candidates.setdefault(row["candidate"].value, {"reasons": {}, "rank": 99})
-            entry["rank"] = min(entry["rank"], py(row["rank"]))
-            reasons = entry["reasons"].setdefault((py(row["rank"]), py(row["reason"])), set())
-            if source_id(row["g"]):
-                reasons.add(source_id(row["g"]))
+        candidates = found
     ordered = sorted(candidates.items(), key=lambda kv: (kv[1]["rank"], kv[0]))[:limit]
     profiles = _profiles(ctx, runner, [iri, *(NamedNode(c) for c, _ in ordered)])
     if not profiles[iri.value]["known"]:
@@ -891,14 +886,43 @@ def migration_view(ctx: ViewContext, model_id: str, to: str | None = None,
                              [(c, info, profiles[c]) for c, info in ordered], runner.executed)
 
 
+def _candidates_query(ctx: ViewContext) -> str:
+    return "migration_candidates" if ctx.derived() else "migration_candidates_paths"
+
+
+def _candidates(ctx: ViewContext, runner: _Runner, iri: NamedNode) -> dict[str, dict]:
+    """Every candidate of the model: its best rank and its reasons, each cited (as JSON)."""
+    found: dict[str, dict] = {}
+    for row in runner.rows(_candidates_query(ctx), model=iri):
+        entry = found.setdefault(row["candidate"].value, {"reasons": {}, "rank": 99})
+        entry["rank"] = min(entry["rank"], py(row["rank"]))
+        reasons = entry["reasons"].setdefault((py(row["rank"]), py(row["reason"])), set())
+        if source_id(row["g"]):
+            reasons.add(source_id(row["g"]))
+    return {candidate: {"rank": entry["rank"],
+                        "reasons": [{"reason": reason, **ctx.cite(sids)}
+                                    for (_, reason), sids in sorted(entry["reasons"].items())]}
+            for candidate, entry in found.items()}
+
+
+def _requested(ctx: ViewContext, found: dict | None) -> dict:
+    """A candidate asked for by name: first because asked for, with the reasons it has."""
+    stated = found["reasons"] if found else []
+    return {"rank": 0, "reasons": [{"reason": "requested", **ctx.cite(())}, *stated]}
+
+
 def migration_profile(ctx: ViewContext, model_id: str) -> dict:
-    """What a migration compares for one model (as JSON: vendors a sorted list), kept for
-    every model by modelgraph.materialized so that `migration_between` needs no query."""
+    """What a migration compares for one model (as JSON: vendors a sorted list), and its
+    candidates with their cited reasons, kept for every model by modelgraph.materialized so
+    that `migration_between` needs no query."""
     iri = model_iri(model_id)
-    profile = _profiles(ctx, _Runner(ctx), [iri])[iri.value]
+    runner = _Runner(ctx)
+    profile = _profiles(ctx, runner, [iri])[iri.value]
     if not profile["known"]:
         raise NotFound(f"no model {model_id!r} in the graph", field="id")
-    return dict(profile, vendors=sorted(profile["vendors"]))
+    return dict(profile, vendors=sorted(profile["vendors"]),
+                candidates=_candidates(ctx, runner, iri),
+                candidates_query=_candidates_query(ctx))
 
 
 def migration_between(ctx: ViewContext, model_id: str, to: str, mine: dict,
@@ -906,11 +930,12 @@ def migration_between(ctx: ViewContext, model_id: str, to: str, mine: dict,
     """`migration_view(ctx, model_id, to=to)` from the two models' `migration_profile`s:
     the same document, listing the queries that answer it, without running them."""
     runner = _Runner(ctx)
-    target = model_iri(to)
-    models = list(dict.fromkeys([model_iri(model_id), target]))  # as _profiles asks
+    source, target = model_iri(model_id), model_iri(to)
+    runner.plan(mine["candidates_query"], model=source)
+    models = list(dict.fromkeys([source, target]))  # as _profiles asks
     for name in ("model_profile", "offers", "benchmark_results"):
         runner.plan(name, models=models)
-    requested = {"reasons": {(0, "requested"): set()}, "rank": 0}
+    requested = _requested(ctx, mine["candidates"].get(target.value))
     return _migration_result(ctx, model_id, mine, [(target.value, requested, theirs)],
                              runner.executed)
 
@@ -924,8 +949,7 @@ def _migration_result(ctx: ViewContext, model_id: str, mine: dict,
             "id": short_id(candidate),
             "iri": candidate,
             "label": theirs["label"],
-            "reasons": [{"reason": reason, **ctx.cite(sids)}
-                        for (_, reason), sids in sorted(info["reasons"].items())],
+            "reasons": info["reasons"],
             "deltas": _deltas(mine, theirs),
         })
     data = {"model": model_id, "label": mine["label"], "candidates": items,

@@ -14,6 +14,7 @@ from modelgraph import views
 from modelgraph.materialized import MaterializedViews, fill
 from modelgraph.store import EmbeddedStore
 
+from .. import fictional
 from .conftest import MG, PREFIXES, SRC, catalogue_quads, serve
 
 TOKEN = "an-admin-token"
@@ -78,6 +79,27 @@ def test_a_migration_to_a_model_is_composed_from_both_profiles(client):
     # the candidate search still runs its queries
     response = client.get(f"/models/{models[0]}/migration", headers=FRESH)
     assert response.headers["x-modelgraph-view"] == "computed"
+
+
+def test_a_requested_migration_keeps_the_reasons_the_candidate_search_gives(tmp_path):
+    # the fictional catalogue: source a recommends Acme Swift 2 as Swift's replacement
+    quads = fictional.quads()
+    with serve(tmp_path, quads=quads, materialize_views=True, stale_after_days=30) as client:
+        assert wait_until_materialized(client)["state"] == "complete"
+        listed = client.get("/models/acme-swift/migration", headers=FRESH).json()["data"]
+        stated = next(c["reasons"] for c in listed["candidates"] if c["id"] == "acme-swift-2")
+        assert [r["reason"] for r in stated] == ["recommended replacement", "successor",
+                                                 "newer in the same family",
+                                                 "newer from the same vendor"]
+        assert stated[0]["sources"] == ["a"]
+        response = client.get("/models/acme-swift/migration", params={"to": "acme-swift-2"},
+                              headers=FRESH)
+        assert response.headers["x-modelgraph-view"] == "materialized"
+        requested = response.json()["data"]["candidates"][0]["reasons"]
+        assert requested == [{"reason": "requested", "sources": [], "stale": False}, *stated]
+    ctx = views.ViewContext(EmbeddedStore.memory(quads), stale_after_days=30)
+    computed_here = views.migration_view(ctx, "acme-swift", to="acme-swift-2").to_dict()
+    assert response.json() == computed_here
 
 
 def test_html_and_view_jsonld_come_from_the_document_too(client):

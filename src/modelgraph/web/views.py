@@ -131,7 +131,8 @@ def materialized_answer(svc, call: ViewCall) -> bytes | views.ViewResult | None:
         theirs = mine and documents.document("migration_profile", kwargs["to"])
         if not theirs:
             return None
-        # no query runs: citations here are of no source, so no source table is needed
+        # no query runs: the stated reasons come cited in the profile, and "requested"
+        # cites no source, so no source table is needed
         ctx = views.ViewContext(None, stale_after_days=svc.settings.stale_after_days)
         return views.migration_between(ctx, kwargs["model_id"], kwargs["to"],
                                        json.loads(mine), json.loads(theirs))
@@ -229,7 +230,8 @@ async def lineage(request: Request, model_id: str, format: str | None = FORMAT) 
 async def migration(
     request: Request,
     model_id: str,
-    to: str | None = Query(None, description="compare with this model only"),
+    to: str | None = Query(None, description="compare with this model only (its reasons: "
+                            "\"requested\", then any the candidate search gives it)"),
     limit: int = Query(10, ge=1, le=100),
     format: str | None = FORMAT,
 ) -> Response:
