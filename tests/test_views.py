@@ -24,7 +24,7 @@ from modelgraph.views import (
     sources_view,
     timeline_view,
 )
-from modelgraph.vocab import SOURCE
+from modelgraph.vocab import ID, MG, SOURCE
 
 from . import fictional
 
@@ -57,6 +57,23 @@ def test_models_filters_by_context_price_modality_and_release(ctx):
     assert ids(vendor="acme") == ["acme-swift", "acme-swift-2"]
     assert ids(q="swift 2") == ["acme-swift-2"]
     assert next(m["id"] for m in models_view(ctx, sort="-context").data["items"]) == "acme-swift-2"
+
+
+@pytest.mark.parametrize("derived", [True, False], ids=["derived", "computed"])
+def test_models_text_search_finds_a_model_by_an_api_id(derived):
+    # source b also names Acme Swift 2 by an API id of its own
+    alias = ox.Quad(ox.NamedNode(ID + "model/acme-swift-2"), MG.alias,
+                    ox.Literal("acme/swift-2.latest"), ox.NamedNode(SOURCE + "b"))
+    quads = fictional.quads() + [alias]
+    store = EmbeddedStore.memory(with_derived(quads) if derived else quads)
+    search = ViewContext(store, stale_after_days=180, today=TODAY)
+    ids = lambda q: [m["id"] for m in models_view(search, filters={"q": q}).data["items"]]
+    assert ids("acme/swift-2.latest") == ids("SWIFT-2.LATEST") == ["acme-swift-2"]
+    # a dated snapshot's API id finds the model it is listed under
+    assert ids("acme/acme-swift-2024-05-01") == ["acme-swift"]
+    # written with other separators than the id's: as ids are written, it is the id
+    assert ids("acme.swift.2") == ids("Acme_Swift 2") == ["acme-swift-2"]
+    assert ids("acme/swift-3") == []
 
 
 def test_models_rejects_bad_parameters(ctx):

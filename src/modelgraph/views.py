@@ -23,6 +23,7 @@ from . import queries
 from .conflicts import REPRESENTATIVE_RULE, find_conflicts, representative_key, values_agree
 from .derive import DERIVED_VERSION
 from .errors import InputError, NotFound
+from .identity import slugify
 from .queries import entity_iri
 from .vocab import MG, SOURCE, XSD
 
@@ -378,6 +379,8 @@ def models_view(
     if not 1 <= limit <= 1000 or offset < 0:
         raise InputError("limit must be 1..1000 and offset >= 0", field="limit")
     params = dict(filters or {})
+    if params.get("q"):  # an API id ("gpt-4.1-nano") finds the model whose id it spells
+        params["q_id"] = slugify(str(params["q"]))
     for key, kind in (("vendor", "vendor"), ("family", "family"), ("modality", "modality"),
                       ("capability", "capability")):
         if params.get(key) and not str(params[key]).startswith("http"):

@@ -184,7 +184,8 @@ FORMAT = Query(None, description="json, jsonld or html (overrides Accept)")
 @router.get("/models", summary="Search and filter models", tags=["views"])
 async def models(
     request: Request,
-    q: str | None = Query(None, description="text in the model's name or id"),
+    q: str | None = Query(None, description="text in the model's name, id or an API id a "
+                                       "source gives it (any separators: gpt-4.1-nano)"),
     vendor: str | None = Query(None, description="vendor id, e.g. openai"),
     family: str | None = Query(None, description="family id"),
     modality: str | None = Query(None, description="input modality id, e.g. image, pdf"),
