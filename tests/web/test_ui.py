@@ -105,12 +105,11 @@ def test_every_example_query_runs_on_the_endpoint(client):
         assert response.status_code == 200, (example["name"], response.text)
 
 
-def test_every_example_query_finds_something():
-    # an example whose sample bindings do not fit together (a vendor and a family of
-    # different models) runs, but lists nothing; a lone count of 0 is nothing either.
-    # Over the graph as a build stores it (with the derived graph the listings read), plus
-    # a source making Zeta the vendor with the most models while Swift stays the largest
-    # family: samples of different kinds that do not fit together.
+@pytest.fixture(scope="module")
+def built():
+    """The fictional catalogue as a build stores it (with the derived graph the listings and
+    /conflicts read), plus a source making Zeta the vendor with the most models while Swift
+    stays the largest family: samples of different kinds that do not fit together."""
     zeta = Extraction(source_id="c", extractor="test", source=SourceInfo(site="Directory C"),
                       claims=[ModelClaim(model=ModelRef(name=f"Zeta {n}", vendor="Zeta"))
                               for n in range(1, 10)])
@@ -118,9 +117,30 @@ def test_every_example_query_finds_something():
     app = create_app(Settings(workers=1, stale_after_days=36500),
                      store=EmbeddedStore.memory(with_derived(quads)))
     with TestClient(app) as client:
-        found = {example["name"]: _finds_something(client, example)
-                 for example in examples_on(page(client, "/query"))}
+        yield client
+
+
+def test_every_example_query_finds_something(built):
+    # an example whose sample bindings do not fit together (a vendor and a family of
+    # different models) runs, but lists nothing; a lone count of 0 is nothing either
+    found = {example["name"]: _finds_something(built, example)
+             for example in examples_on(page(built, "/query"))}
     assert [name for name, something in found.items() if not something] == []
+
+
+def test_the_raw_disagreements_example_marks_what_conflicts_lists(built):
+    example = next(e for e in examples_on(page(built, "/query")) if e["name"] == "disagreements")
+    assert "rounding" in example["title"] + example["description"]
+    response = built.post("/sparql", data={"query": example["sparql"]},
+                          headers={"Accept": "application/sparql-results+json"})
+    rows = {(r["subject"]["value"], r["property"]["value"]): r["inConflicts"]["value"]
+            for r in response.json()["results"]["bindings"]}
+    listed = {(c["subject"], c["property"])
+              for c in built.get("/conflicts").json()["data"]["items"]}
+    assert {key for key, counted in rows.items() if counted == "true"} == listed
+    # Swift's release date, 2024-05-01 and 2024-05: only more precise, no disagreement
+    assert rows[(ID + "model/acme-swift", "https://w3id.org/modelgraph/ontology#releaseDate")] \
+        == "false"
 
 
 def _finds_something(client, example: dict) -> bool:

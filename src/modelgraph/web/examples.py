@@ -14,7 +14,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from .. import queries
-from ..vocab import SOURCE, sparql_prefixes
+from ..vocab import DERIVED, SOURCE, sparql_prefixes
 
 # One round trip: the best-connected entity of each kind (empty where the graph has none).
 SAMPLES_QUERY = sparql_prefixes() + f"""SELECT ?model ?modelLabel ?benchmark ?family ?vendor ?graph
@@ -122,17 +122,24 @@ GROUP BY ?host ?price ?value ?source
 ORDER BY ?host ?price ?value ?source
 """))
     found.append(Example(
-        "questions", "disagreements", "Where do sources disagree?",
+        "questions", "disagreements", "Where do sources state different values? (raw)",
         "Single-valued properties (owl:FunctionalProperty) with more than one value across "
-        "source pages, with the values and how many pages state each.",
-        """# Single-valued properties with more than one value across source pages.
-""" + prefixes + """SELECT ?subject ?property (COUNT(DISTINCT ?value) AS ?values)
+        "source pages, as stated: rounding and precision included (16000 vs 16385, 82 vs "
+        "82.4, 2024-07 vs 2024-07-18), which /conflicts does not count as disagreements (its "
+        "rule, conflicts.values_agree, is Python). ?inConflicts says whether /conflicts "
+        "lists the row (the derived graph's mg:conflictingProperty).",
+        f"""# Single-valued properties with more than one value across source pages, as stated:
+# differences of rounding or precision included, which /conflicts leaves out
+# (?inConflicts: whether it lists the row).
+""" + prefixes + f"""SELECT ?subject ?property (COUNT(DISTINCT ?value) AS ?values)
        (GROUP_CONCAT(DISTINCT STR(?value); separator=" | ") AS ?stated)
-       (COUNT(DISTINCT ?source) AS ?sources)
-WHERE {
+       (COUNT(DISTINCT ?source) AS ?sources) (SAMPLE(?listed) AS ?inConflicts)
+WHERE {{
   ?property a owl:FunctionalProperty .
-  GRAPH ?source { ?subject ?property ?value }
-}
+  GRAPH ?source {{ ?subject ?property ?value }}
+  FILTER STRSTARTS(STR(?source), STR(src:))
+  BIND (EXISTS {{ GRAPH <{DERIVED}> {{ ?subject mg:conflictingProperty ?property }} }} AS ?listed)
+}}
 GROUP BY ?subject ?property
 HAVING (COUNT(DISTINCT ?value) > 1)
 ORDER BY ?subject ?property
