@@ -143,3 +143,25 @@ def test_graph_store_writes_are_forbidden_without_the_admin_token(client):
         )
         assert response.status_code == 403, method
         assert "read-only" in response.json()["message"]
+
+
+def test_the_default_graph_is_every_named_graph_as_described():
+    """Not only the sources: the ontology graph and the derived graph are in the union, and
+    the service description says so."""
+    from modelgraph.derive import with_derived
+
+    from .. import fictional
+
+    with serve(quads=with_derived(fictional.quads())) as client:
+        store = sd_store(client.get("/sparql"))
+        [description] = [s["d"].value for s in store.query(
+            f"SELECT ?d WHERE {{ ?svc <{SD}defaultDataset>/<{SD}defaultGraph>/"
+            f"<http://purl.org/dc/terms/description> ?d }}")]
+        assert "https://w3id.org/modelgraph/ontology" in description
+        assert "https://w3id.org/modelgraph/derived" in description
+        ask = ("PREFIX owl: <http://www.w3.org/2002/07/owl#>\n"
+               "PREFIX mg: <https://w3id.org/modelgraph/ontology#>\n"
+               "ASK { ?p a owl:FunctionalProperty . ?model mg:contextRank ?rank }")
+        answer = client.get("/sparql", params={"query": ask},
+                            headers={"Accept": "application/sparql-results+json"})
+        assert answer.json()["boolean"] is True

@@ -40,8 +40,8 @@ router = APIRouter()
 _QUERY_DOC = (
     "SPARQL 1.1 Protocol. Query with GET ?query=, POST application/x-www-form-urlencoded "
     "(query=...) or POST application/sparql-query. Without default-graph-uri / "
-    "named-graph-uri the default graph is the union of all named graphs (one per source "
-    "page) and GRAPH ?g reaches each. Without a query: the service description. "
+    "named-graph-uri the default graph is the union of all named graphs (one per source, "
+    "the ontology graph and the derived graph) and GRAPH ?g reaches each. Without a query: the service description. "
     "SPARQL Update (POST update=... or application/sparql-update) needs the admin token; "
     "its WHERE clauses match the same union default graph unless the update names a dataset "
     "(USING, WITH, using-graph-uri / using-named-graph-uri). Relative IRIs resolve against "

@@ -173,9 +173,10 @@ LIMIT 25
 """))
     found.append(Example(
         "questions", "source-pages", "Source pages and what each contributes",
-        "One named graph per scraped page: its site, title and number of triples. Without "
-        "GRAPH, a query sees the union of all of them.",
-        """# One named graph per source page, with its site, title and size.
+        "One named graph per scraped page: its site, title and number of triples; the "
+        "ontology graph and the derived graph are listed too. Without GRAPH, a query sees the "
+        "union of all named graphs.",
+        """# One named graph per source page (and the ontology and derived graphs), with its size.
 """ + prefixes + """SELECT ?source ?site ?title (COUNT(*) AS ?triples)
 WHERE {
   GRAPH ?source { ?s ?p ?o }

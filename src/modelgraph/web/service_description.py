@@ -2,13 +2,15 @@
 
 It says what a client needs to write its first query: the endpoint, the languages, the
 result formats, that the default graph is the union of all named graphs
-(sd:UnionDefaultGraph) and which named graph holds each source page, with its size.
+(sd:UnionDefaultGraph: the sources', the ontology's and the derived graph) and each named
+graph with its size.
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
+from ..vocab import DERIVED, ONTOLOGY_IRI, SOURCE
 from .negotiation import FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -59,7 +61,9 @@ def describe(
         default_graph,
         ox.NamedNode(DCTERMS + "description"),
         ox.Literal(
-            "The union of all named graphs; each named graph holds what one source page says."
+            "The union of all named graphs: one per source (what that source says, "
+            f"{SOURCE}ID), the ontology graph ({ONTOLOGY_IRI}) and the derived graph "
+            f"({DERIVED}, computed from the sources)."
         ),
     )
     for iri, size in named_graphs.items():
