@@ -341,3 +341,34 @@ def test_values_whose_sources_are_all_old_are_marked_stale(client):
     with TestClient(app) as strict:
         text = text_of(page(strict, "/models/acme-swift"))
     assert "128,000 [ 1 , 2 · stale ]" in text
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/models/nope", 404), ("/models?limit=0", 400), ("/rankings?benchmark=nope", 404),
+    ("/no-such-page", 404),
+])
+def test_a_browser_gets_errors_as_a_page_and_api_clients_as_json(client, path, status):
+    error = client.get(path).json()
+    as_json = path + ("&" if "?" in path else "?") + "format=json"
+    for headers, asked in (({}, path), ({"Accept": "application/json"}, path),
+                           (BROWSER, as_json)):
+        answer = client.get(asked, headers=headers)
+        assert answer.status_code == status
+        assert answer.headers["content-type"].startswith("application/json")
+        assert answer.json() == error
+    page = client.get(path, headers=BROWSER)
+    assert page.status_code == status
+    assert page.headers["content-type"].startswith("text/html")
+    text = text_of(page.text)
+    assert error["message"] in text and f"GET {path}" in text  # what went wrong, what was asked
+    assert 'href="/"' in page.text and 'class="site"' in page.text  # the site's layout
+
+
+def test_the_sparql_endpoint_keeps_its_protocol_errors_for_browsers_too(client):
+    response = client.get("/sparql", params={"query": "SELEC"}, headers=BROWSER)
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["error"] == "QuerySyntaxError"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from http import HTTPStatus
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -61,6 +62,7 @@ def install_ui(app: FastAPI) -> None:
     from .app import set_query_ui  # here: app.py imports this module
 
     app.state.view_html = render_view
+    app.state.error_html = render_error
     app.state.validation_html = render_validation_html
     set_query_ui(app, query_page)
     app.add_api_route("/", home, methods=["GET"], include_in_schema=False)
@@ -143,6 +145,15 @@ def render_view(request: Request, result: views.ViewResult) -> Response:
                       cite=citations, stale_after=ctx.stale_after_days, **extra)
 
     return DeferredPage(make)
+
+
+def render_error(request: Request, status: int, body: dict,
+                 headers: dict | None = None) -> Response:
+    """`app.state.error_html`: an error as a page, for a browser (errors.py decides)."""
+    asked = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    page = render(request, "error.html", status=status, reason=HTTPStatus(status).phrase,
+                  error=body, asked=asked)
+    return Response(page, status_code=status, media_type=HTML, headers=headers)
 
 
 def render_validation_html(request: Request, report, formats: dict[str, str] | None = None
