@@ -94,6 +94,7 @@ def test_query_page_offers_every_canned_query_bound_to_an_entity_in_the_graph(cl
     assert f"<{ID}model/acme-swift>" in canned["offers"]["sparql"]
     assert f"<{ID}benchmark/mmlu>" in canned["rankings"]["sparql"]
     assert "UNDEF" in canned["models"]["sparql"]  # optional filters left open
+    assert "LIMIT 50" in canned["models"]["sparql"]  # one page of the listing, as /models
     questions = [e for e in examples if e["group"] == "questions"]
     assert questions[0]["title"] == "Which sources state Acme Swift's prices?"
 

@@ -48,6 +48,7 @@ LIMIT 1
 _SAMPLE_FOR = {"model": "model", "benchmark": "benchmark", "family": "family",
                "vendor": "vendor", "graph": "graph"}
 _LIST_OF_MODELS = ("models", "nodes")
+EXAMPLE_PAGE = 50  # rows of a paged listing an example shows (the /models page size)
 
 
 @dataclass(frozen=True)
@@ -80,13 +81,16 @@ def canned_examples(sample: dict[str, str | None]) -> list[Example]:
             # Optional parameters are filters: samples of different kinds need not fit
             # together (the top vendor does not make the top family), so they stay open.
             if not p.required:
-                pass
+                pass  # left UNDEF
             elif p.kind == "iris" and p.name in _LIST_OF_MODELS and sample.get("model"):
                 values[p.name] = [sample["model"]]
             elif p.kind == "iri" and sample.get(_SAMPLE_FOR.get(p.name, "")):
                 values[p.name] = sample[_SAMPLE_FOR[p.name]]
             bound = "bound below" if p.name in values else "UNDEF: any"
             notes.append(f"#   ?{p.variable} ({p.kind}, {bound}): {p.description}")
+        # A paged listing (#PAGE: the /models listing, /conflicts) shows one page, as its
+        # view does, not every row of the graph.
+        page = EXAMPLE_PAGE if "#PAGE" in canned.text else None
         # Optional-for-the-editor: an unbound required parameter becomes UNDEF, not an error.
         relaxed = dataclasses.replace(canned, parameters=tuple(
             dataclasses.replace(p, required=False) for p in canned.parameters))
@@ -94,8 +98,10 @@ def canned_examples(sample: dict[str, str | None]) -> list[Example]:
                   f"# {canned.description}"]
         if notes:
             header += ["# Parameters, set in the VALUES line:", *notes]
+        if page:
+            header.append(f"# One page of {page} (the LIMIT in the sub-select); ?total counts all.")
         out.append(Example("canned", canned.name, canned.title, canned.description,
-                           "\n".join(header) + "\n" + relaxed.bind(values)))
+                           "\n".join(header) + "\n" + relaxed.bind(values, limit=page)))
     return out
 
 
