@@ -1,7 +1,8 @@
 """Materialised helper views: every model's view documents, computed once per generation.
 
 The embedded store changes only when a build or an ingest writes a new generation, so a
-per-model view (model, offers, lineage, timeline, and the profile a migration compares) is
+per-model view (model, offers, lineage, timeline, and the profile and candidates a
+migration compares) is
 a function of the generation, of the code that computes it and of which sources count as
 stale today. After a generation goes live, one background process per generation (however
 many servers share the data directory; niced) computes those documents for every model,
@@ -50,7 +51,8 @@ log = logging.getLogger(__name__)
 VIEWS_DIR = "views"
 SOURCES_FILE = "sources.json"
 # The per-model views kept, by the name of their function in modelgraph.views.
-DOCUMENTS = ("model_view", "offers_view", "lineage_view", "timeline_view", "migration_profile")
+DOCUMENTS = ("model_view", "offers_view", "lineage_view", "timeline_view", "migration_profile",
+             "migration_candidates")
 CANNOT_WRITE = 3  # the fill's exit status when it cannot write beside the store
 _BATCH = 50  # models per transaction: progress is visible and a restart loses little
 _RESPAWN_AFTER_S = 30.0  # a fill that died is not restarted more often than this
@@ -59,6 +61,22 @@ _RESPAWN_AFTER_S = 30.0  # a fill that died is not restarted more often than thi
 # never change (they are dropped with the file, at a new generation or day).
 _KEEP_BYTES = 32 * 1024 * 1024
 _UNUSED_FOR_S = 2 * 86400  # another KEY's file of the same generation, untouched this long, goes
+
+
+def candidate_lines(candidates: dict[str, Any]) -> bytes:
+    """The migration_candidates document: a line per candidate, `IRI TAB reasons-as-JSON`,
+    so that `candidate_reasons` finds one candidate without parsing the others."""
+    return b"".join(b"\n" + iri.encode() + b"\t" + json_bytes(reasons)
+                    for iri, reasons in sorted(candidates.items())) + b"\n"
+
+
+def candidate_reasons(document: bytes, iri: str) -> Any | None:
+    """What `candidate_lines` holds for the candidate `iri`, or None if it is none."""
+    start = document.find(b"\n" + iri.encode() + b"\t")
+    if start < 0:
+        return None
+    start = document.index(b"\t", start) + 1
+    return json.loads(document[start:document.index(b"\n", start)])
 
 
 def json_bytes(payload: Any) -> bytes:
@@ -198,8 +216,12 @@ def _fill_into(db: sqlite3.Connection, store, context, parent: int | None,
                     document = getattr(views, name)(context(memo), model_id)
                 except NotFound:
                     continue
-                payload = document.to_dict() if hasattr(document, "to_dict") else document
-                rows.append((name, model_id, _compress(json_bytes(payload))))
+                if name == "migration_candidates":
+                    body = candidate_lines(document)
+                else:
+                    body = json_bytes(document.to_dict() if hasattr(document, "to_dict")
+                                      else document)
+                rows.append((name, model_id, _compress(body)))
         with db:
             db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", rows)
             db.executemany("INSERT OR IGNORE INTO done VALUES (?)",

@@ -876,7 +876,8 @@ def migration_view(ctx: ViewContext, model_id: str, to: str | None = None,
     found = _candidates(ctx, runner, iri)
     if to is not None:
         target = model_iri(to)
-        candidates = {target.value: _requested(ctx, found.get(target.value))}
+        stated = found.get(target.value)
+        candidates = {target.value: _requested(ctx, stated and stated["reasons"])}
     else:
         candidates = found
     ordered = sorted(candidates.items(), key=lambda kv: (kv[1]["rank"], kv[0]))[:limit]
@@ -908,39 +909,45 @@ def _candidates(ctx: ViewContext, runner: _Runner, iri: NamedNode) -> dict[str, 
             for candidate, entry in found.items()}
 
 
-def _requested(ctx: ViewContext, found: dict | None) -> dict:
-    """A candidate asked for by name: first because asked for, with the reasons it has."""
-    stated = found["reasons"] if found else []
-    return {"rank": 0, "reasons": [{"reason": "requested", **ctx.cite(())}, *stated]}
+def _requested(ctx: ViewContext, stated: list[dict] | None) -> dict:
+    """A candidate asked for by name: first because asked for, with the cited reasons the
+    candidate search gives it (`stated`)."""
+    return {"rank": 0, "reasons": [{"reason": "requested", **ctx.cite(())}, *(stated or [])]}
 
 
 def migration_profile(ctx: ViewContext, model_id: str) -> dict:
-    """What a migration compares for one model (as JSON: vendors a sorted list), and its
-    candidates with their cited reasons, kept for every model by modelgraph.materialized so
-    that `migration_between` needs no query."""
+    """What a migration compares for one model (as JSON: vendors a sorted list), kept for
+    every model by modelgraph.materialized so that `migration_between` needs no query."""
     iri = model_iri(model_id)
-    runner = _Runner(ctx)
-    profile = _profiles(ctx, runner, [iri])[iri.value]
+    profile = _profiles(ctx, _Runner(ctx), [iri])[iri.value]
     if not profile["known"]:
         raise NotFound(f"no model {model_id!r} in the graph", field="id")
     return dict(profile, vendors=sorted(profile["vendors"]),
-                candidates=_candidates(ctx, runner, iri),
                 candidates_query=_candidates_query(ctx))
 
 
+def migration_candidates(ctx: ViewContext, model_id: str) -> dict[str, list[dict]]:
+    """Each migration candidate of the model (IRI) with its cited reasons: kept apart from
+    the profile by modelgraph.materialized, which reads one candidate's entry without
+    parsing the others (a model can have hundreds)."""
+    iri = model_iri(model_id)
+    return {candidate: entry["reasons"]
+            for candidate, entry in _candidates(ctx, _Runner(ctx), iri).items()}
+
+
 def migration_between(ctx: ViewContext, model_id: str, to: str, mine: dict,
-                      theirs: dict) -> ViewResult:
-    """`migration_view(ctx, model_id, to=to)` from the two models' `migration_profile`s:
-    the same document, listing the queries that answer it, without running them."""
+                      theirs: dict, stated: list[dict] | None) -> ViewResult:
+    """`migration_view(ctx, model_id, to=to)` from the two models' `migration_profile`s and
+    the reasons `migration_candidates` gives `to` (`stated`): the same document, listing
+    the queries that answer it, without running them."""
     runner = _Runner(ctx)
     source, target = model_iri(model_id), model_iri(to)
     runner.plan(mine["candidates_query"], model=source)
     models = list(dict.fromkeys([source, target]))  # as _profiles asks
     for name in ("model_profile", "offers", "benchmark_results"):
         runner.plan(name, models=models)
-    requested = _requested(ctx, mine["candidates"].get(target.value))
-    return _migration_result(ctx, model_id, mine, [(target.value, requested, theirs)],
-                             runner.executed)
+    return _migration_result(ctx, model_id, mine, [(target.value, _requested(ctx, stated),
+                                                    theirs)], runner.executed)
 
 
 def _migration_result(ctx: ViewContext, model_id: str, mine: dict,

@@ -188,3 +188,14 @@ def test_a_new_version_removes_the_documents_an_older_one_wrote(tmp_path):
     written = fill(data_dir, generation, 30)
     assert written is not None and written.exists()
     assert not older.exists()
+
+
+def test_a_candidates_document_gives_one_candidates_reasons_and_none_for_others():
+    from modelgraph.materialized import candidate_lines, candidate_reasons
+
+    reasons = [{"reason": "successor", "sources": ["a"], "stale": False}]
+    document = candidate_lines({"https://x/model/acme-swift-2": reasons,
+                                "https://x/model/acme-swift-20": []})
+    assert candidate_reasons(document, "https://x/model/acme-swift-2") == reasons
+    assert candidate_reasons(document, "https://x/model/acme-swift-20") == []
+    assert candidate_reasons(document, "https://x/model/acme-swift") is None

@@ -27,6 +27,7 @@ from .. import views
 from ..execution import DATASET, DatasetJob, GraphJob, QueryExecutor, QueryJob
 from ..execution.jobs import ViewJob
 from ..exports import context, view_jsonld
+from ..materialized import candidate_reasons
 from .cache import generation_reader
 from .context import service
 from .negotiation import HTML_PAGE, Format, negotiate, offers
@@ -129,13 +130,15 @@ def materialized_answer(svc, call: ViewCall) -> bytes | views.ViewResult | None:
     if call.function == "migration_view" and kwargs.get("to") is not None:
         mine = documents.document("migration_profile", kwargs["model_id"])
         theirs = mine and documents.document("migration_profile", kwargs["to"])
-        if not theirs:
+        candidates = theirs and documents.document("migration_candidates", kwargs["model_id"])
+        if not candidates:
             return None
-        # no query runs: the stated reasons come cited in the profile, and "requested"
-        # cites no source, so no source table is needed
+        # no query runs: the stated reasons come cited, and "requested" cites no source, so
+        # no source table is needed
         ctx = views.ViewContext(None, stale_after_days=svc.settings.stale_after_days)
+        stated = candidate_reasons(candidates, views.model_iri(kwargs["to"]).value)
         return views.migration_between(ctx, kwargs["model_id"], kwargs["to"],
-                                       json.loads(mine), json.loads(theirs))
+                                       json.loads(mine), json.loads(theirs), stated)
     if set(kwargs) != {"model_id"}:
         return None
     return documents.document(call.function, kwargs["model_id"])
