@@ -130,8 +130,9 @@ ORDER BY ?host ?price ?value ?source
     found.append(Example(
         "questions", "disagreements", "Where do sources state different values? (raw)",
         "Single-valued properties (owl:FunctionalProperty) with more than one value across "
-        "source pages, as stated: rounding and precision included (16000 vs 16385, 82 vs "
-        "82.4, 2024-07 vs 2024-07-18), which /conflicts does not count as disagreements (its "
+        "source pages, as stated: rounding and precision included (a token count written "
+        "16000 or 16385, a score of 71 or 70.6, a month or a full date), which /conflicts "
+        "does not count as disagreements (its "
         "rule, conflicts.values_agree, is Python). ?inConflicts says whether /conflicts "
         "lists the row (the derived graph's mg:conflictingProperty).",
         f"""# Single-valued properties with more than one value across source pages, as stated:
