@@ -722,6 +722,13 @@ def _edge_list(edges, ctx: ViewContext) -> list[dict]:
             for (a, r, b), sids in sorted(grouped.items())]
 
 
+# Generations a lineage tree nests before it stops (`truncated`: the view's flat `edges` go
+# on): each nests the document two levels deeper, and building it, encoding it as JSON and
+# rendering it as HTML each recurse once per level, within Python's recursion limit (1000).
+# A chain of 700 successors raised RecursionError (a 500, and a materialisation that died).
+TREE_MAX_DEPTH = 200
+
+
 def _tree(root: str, edges, relatives, ctx: ViewContext) -> dict:
     """root -> relation -> node -> …, each node once per path (a cycle stops at its start)."""
     labels = {key[1]: entry.get("label") for key, entry in relatives.items()}
@@ -736,12 +743,12 @@ def _tree(root: str, edges, relatives, ctx: ViewContext) -> dict:
 
     def node(iri: str) -> dict:
         path.add(iri)
-        built = {
-            "id": short_id(iri),
-            "label": labels.get(iri),
-            "children": [{**edge, **node(end)} for end, edge in children.get(iri, ())
-                         if end not in path],
-        }
+        below = [(end, edge) for end, edge in children.get(iri, ()) if end not in path]
+        built = {"id": short_id(iri), "label": labels.get(iri), "children": []}
+        if len(path) > TREE_MAX_DEPTH and below:
+            built["truncated"] = True  # the rest of the chain is in the view's `edges`
+        else:
+            built["children"] = [{**edge, **node(end)} for end, edge in below]
         path.discard(iri)
         return built
 

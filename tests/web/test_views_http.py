@@ -11,7 +11,7 @@ from modelgraph.exports import context
 from modelgraph.store import EmbeddedStore
 
 from .. import fictional
-from .conftest import BACKENDS, MG, SRC, served
+from .conftest import BACKENDS, MG, SRC, serve, served
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -228,3 +228,26 @@ def test_same_host_entries_over_http_name_their_routes(disputed):
                       ("acme/acme-swift-2024-05-01-dated", "acme/acme-swift-2")]
     page = disputed.get(path, params={"to": "acme-swift-2", "format": "html"}).text
     assert "acme/acme-swift-2024-05-01-dated</code> → <code>acme/acme-swift-2</code>" in page
+
+
+def test_a_very_long_succession_chain_is_served_its_tree_cut_and_its_edges_whole(tmp_path):
+    """Regression: a chain of 700 successors raised RecursionError building the lineage
+    tree (a 500, and a materialisation that died on that model)."""
+    graph = ox.NamedNode("https://w3id.org/modelgraph/source/a")
+    model = [ox.NamedNode(f"https://w3id.org/modelgraph/id/model/m{i}") for i in range(700)]
+    ontology = "https://w3id.org/modelgraph/ontology#"
+    quads = [ox.Quad(m, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                     ox.NamedNode(ontology + "Model"), graph) for m in model]
+    quads += [ox.Quad(a, ox.NamedNode(ontology + "successor"), b, graph)
+              for a, b in zip(model, model[1:])]
+    with serve(tmp_path, quads=quads) as client:
+        response = client.get("/models/m0/lineage", headers={"Accept": "application/json"})
+        assert response.status_code == 200
+        data = response.json()["data"]
+        assert len(data["edges"]) == 699 and len(data["successors"]) == 699
+        node, depth = data["tree"], 0
+        while node["children"]:
+            node, depth = node["children"][0], depth + 1
+        assert node.get("truncated") is True and 100 <= depth < 699
+        page = client.get("/models/m0/lineage", headers={"Accept": "text/html"})
+        assert page.status_code == 200
