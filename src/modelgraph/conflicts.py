@@ -8,13 +8,13 @@ not a conflict (rules, in order):
 
 * dates: ``2025-03`` agrees with ``2025-03-04`` (a coarser date is a prefix of a finer one);
 * token counts written as round numbers agree with what they abbreviate: ``128000`` (128K)
-  agrees with ``131072`` (128 Ki) and ``1000000`` (1M) with ``1047576``; a round number
+  agrees with ``131072`` (128 Ki) and ``1000000`` (1M) with ``1048576``; a round number
   stands for the range of its last non-zero digit;
-* benchmark scores are measurements that pages round: ``82`` (from "82%") agrees with ``82.4``
-  (within half a unit of the coarser value's last decimal place) but not with ``82.6``. The
-  store keeps decimals in canonical form, so a score written ``82.0`` counts as ``82``;
-* everything else (prices, versions) must be equal as values: ``0.6`` = ``0.60`` but
-  ``0.075`` ≠ ``0.08``: a price list states a tariff, and two tariffs that differ in the
+* benchmark scores are measurements that pages round: ``71`` (from "71%") agrees with ``70.6``
+  (within half a unit of the coarser value's last decimal place) but not with ``71.6``. The
+  store keeps decimals in canonical form, so a score written ``71.0`` counts as ``71``;
+* everything else (prices, versions) must be equal as values: ``0.4`` = ``0.40`` but
+  ``0.125`` ≠ ``0.13``: a price list states a tariff, and two tariffs that differ in the
   third decimal are two claims, one of which is wrong; strings compare case-insensitively.
 
 Different hosts with different prices are different offers (different subjects), so they
@@ -27,14 +27,14 @@ everywhere:
 
 1. the value the most sources state (distinct source pages);
 2. then the most precise: a full date over a month over a year; an exact number over a round
-   one (``1047576`` over ``1000000``, ``82.4`` over ``82``), i.e. the most significant
+   one (``1048576`` over ``1000000``, ``70.6`` over ``71``), i.e. the most significant
    decimal places;
 3. then the smallest (the earliest date, the lowest number; text in code-point order), so
    that equal standing never depends on the order rows come in.
 
 So ``128000`` stated by five pages stands over ``131072`` stated by one, although ``131072``
-is more precise and agrees with it; and a model released ``2024-07-18`` by four pages is not
-listed as released ``2024-07`` because one page says only that.
+is more precise and agrees with it; and a model released ``2025-03-04`` by four pages is not
+listed as released ``2025-03`` because one page says only that.
 """
 
 from __future__ import annotations
@@ -155,9 +155,9 @@ REPRESENTATIVE_RULE = ("the value most sources state; then the most precise (a f
 
 
 def precision(value: str, datatype: str | None) -> int:
-    """How finely a value is stated, higher is finer: a date's number of parts (2024 < 2024-07
-    < 2024-07-18); a number's significant decimal places, negative for trailing zeros
-    (1000000: -6, 1047576: 0, 0.08: 2, 0.075: 3); 0 for anything else."""
+    """How finely a value is stated, higher is finer: a date's number of parts (2025 < 2025-03
+    < 2025-03-04); a number's significant decimal places, negative for trailing zeros
+    (1000000: -6, 1048576: 0, 0.13: 2, 0.125: 3); 0 for anything else."""
     if datatype in _DATE_TYPES:
         return value.lstrip("-").count("-")
     if datatype in _NUMERIC_TYPES:
@@ -225,7 +225,7 @@ def _abbreviates(rounded: Decimal, exact: Decimal) -> bool:
 
 
 def _rounds_to(exact: Decimal, rounded: Decimal) -> bool:
-    """Is `rounded` `exact` written with fewer decimal places (82.4 as 82)?"""
+    """Is `rounded` `exact` written with fewer decimal places (70.6 as 71)?"""
     places = -rounded.normalize().as_tuple().exponent
     if places >= -exact.normalize().as_tuple().exponent:
         return False  # not coarser: equal values were caught before

@@ -223,15 +223,17 @@ def _claims(stated: dict[tuple, set[str]], terms: dict) -> list[dict]:
     return claims
 
 
+# literals JSON writes as its own numbers and booleans
+_NATIVE = {XSD.integer.value: int, XSD.boolean.value: lambda text: text == "true"}
+
+
 def _claim_value(term):
     if isinstance(term, ox.NamedNode):
         return {"id": term.value}
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value
-        if datatype == XSD.integer.value:
-            return int(term.value)
-        if datatype == XSD.boolean.value:
-            return term.value == "true"
+        if datatype in _NATIVE:
+            return _NATIVE[datatype](term.value)
         if term.language:
             return {"@value": term.value, "@language": term.language}
         if datatype == XSD.string.value:
@@ -268,10 +270,8 @@ def _value(term, label=None):
         return term.value
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value
-        if datatype == XSD.integer.value:
-            return int(term.value)
-        if datatype == XSD.boolean.value:
-            return term.value == "true"
+        if datatype in _NATIVE:
+            return _NATIVE[datatype](term.value)
         if datatype in (XSD.date.value, XSD.gYearMonth.value, XSD.gYear.value):
             return {"@value": term.value, "@type": datatype}
         return term.value  # decimals stay exact strings; the context types them
