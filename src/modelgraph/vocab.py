@@ -6,6 +6,8 @@ test rather than minting a new IRI; tests check every term here is defined in th
 
 from __future__ import annotations
 
+from functools import cache
+
 from pyoxigraph import NamedNode
 
 BASE = "https://w3id.org/modelgraph/"
@@ -173,5 +175,6 @@ PREFIXES = {
 }
 
 
+@cache  # PREFIXES never changes; every canned query's text starts with this
 def sparql_prefixes() -> str:
     return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())

@@ -117,34 +117,68 @@ class CannedQuery:
                     f"query {self.name!r} needs parameter {parameter.name!r}",
                     field=parameter.name,
                 )
-        written: dict[str, str] = {}  # variable -> the term written in its place
+        shape = self._shape(frozenset(values), inline)
         blocks = []
-        scalars = [p for p in self.parameters if p.kind != "iris"]
-        if inline:
-            for p in scalars:
-                if p.name in values and p.variable in self._inlinable:
-                    written[p.variable] = str(p.term(values[p.name]))
-            # an unbound parameter is simply an unbound variable (what UNDEF says)
-            scalars = [p for p in scalars if p.name in values and p.variable not in written]
-        if scalars:
-            variables = " ".join(f"?{p.variable}" for p in scalars)
+        if shape.scalars:
+            variables = " ".join(f"?{p.variable}" for p in shape.scalars)
             terms = " ".join(
-                str(p.term(values[p.name])) if p.name in values else "UNDEF" for p in scalars
+                str(p.term(values[p.name])) if p.name in values else "UNDEF"
+                for p in shape.scalars
             )
             blocks.append(f"VALUES ({variables}) {{ ({terms}) }}")
-        for p in self.parameters:
-            if p.kind == "iris" and p.name in values:
-                terms = " ".join(str(_iri(p, v)) for v in values[p.name])
-                blocks.append(f"VALUES ?{p.variable} {{ {terms} }}")
-        body = _kept_blocks(self.text, set(values)) if "#END" in self.text else self.text
-        if written:
-            body = _written_in_place(body, written)
-        text = sparql_prefixes() + _with_parameters(body, "\n  ".join(blocks))
+        for p in shape.lists:
+            terms = " ".join(str(_iri(p, v)) for v in values[p.name])
+            blocks.append(f"VALUES ?{p.variable} {{ {terms} }}")
+        slots = {p.variable: str(p.term(values[p.name])) for p in shape.written}
+        slots[_PARAMETERS] = "\n  ".join(blocks)
+        text = "".join(slots[piece.slot] if isinstance(piece, _Slot) else piece
+                       for piece in shape.pieces)
         page = "".join(f"{keyword} {int(number)}\n" for keyword, number
                        in (("LIMIT", limit), ("OFFSET", offset)) if number is not None)
-        if _PAGE in text:  # the page of a sub-select (a total is counted beside it)
+        if shape.paged:  # the page of a sub-select (a total is counted beside it)
             return text.replace(_PAGE, page.strip().replace("\n", " "))
         return text + page
+
+    def _shape(self, given: frozenset[str], inline: bool) -> _Shape:
+        """What the query text is for parameters `given` (names), whatever their values:
+        worked out once per set of names, as binding runs on every view request."""
+        key = (given, inline)
+        shape = self._shapes.get(key)
+        if shape is None:
+            shape = self._shapes[key] = self._make_shape(given, inline)
+        return shape
+
+    @cached_property
+    def _shapes(self) -> dict:
+        return {}
+
+    def _make_shape(self, given: frozenset[str], inline: bool) -> _Shape:
+        scalars = [p for p in self.parameters if p.kind != "iris"]
+        written = []  # written in place of their variable
+        if inline:
+            written = [p for p in scalars if p.name in given and p.variable in self._inlinable]
+            # an unbound parameter is simply an unbound variable (what UNDEF says)
+            scalars = [p for p in scalars if p.name in given and p not in written]
+        lists = [p for p in self.parameters if p.kind == "iris" and p.name in given]
+        body = _kept_blocks(self.text, set(given)) if "#END" in self.text else self.text
+        if not (scalars or lists):
+            body = _with_parameters(body, "")
+        # the text as pieces: literal text, and _Slots for what each binding writes
+        cuts = [(offset, offset + 1 + len(name), _Slot(name))
+                for offset, name in _variable_positions(body)
+                if name in {p.variable for p in written}]
+        start = body.find(_PARAMETERS)
+        while start >= 0:
+            cuts.append((start, start + len(_PARAMETERS), _Slot(_PARAMETERS)))
+            start = body.find(_PARAMETERS, start + len(_PARAMETERS))
+        pieces: list = [sparql_prefixes()]
+        last = 0
+        for begin, end, slot in sorted(cuts, key=lambda cut: cut[0]):
+            pieces += [body[last:begin], slot]
+            last = end
+        pieces.append(body[last:])
+        return _Shape(tuple(written), tuple(scalars), tuple(lists), tuple(pieces),
+                      _PAGE in body)
 
     @cached_property
     def _inlinable(self) -> frozenset[str]:
@@ -160,6 +194,23 @@ class CannedQuery:
             "parameters": [p.to_dict() for p in self.parameters],
             "sparql": sparql_prefixes() + self.text,
         }
+
+
+_PARAMETERS = "#PARAMETERS"
+
+
+@dataclass(frozen=True)
+class _Slot:
+    slot: str  # a variable's name, or _PARAMETERS
+
+
+@dataclass(frozen=True)
+class _Shape:
+    written: tuple[Parameter, ...]  # written in place of their variable
+    scalars: tuple[Parameter, ...]  # in the VALUES block (UNDEF when not given)
+    lists: tuple[Parameter, ...]  # each a VALUES block of its own
+    pieces: tuple  # str and _Slot, in order
+    paged: bool  # a #PAGE line takes LIMIT/OFFSET
 
 
 def _with_parameters(text: str, blocks: str) -> str:
@@ -205,19 +256,6 @@ def _bare(tokens, i: int) -> bool:
         elif token.kind == WORD and token.upper in ("SELECT", "BY", "DISTINCT", "REDUCED"):
             return depth == 0
     return True
-
-
-def _written_in_place(text: str, written: dict[str, str]) -> str:
-    """`text` with each variable in `written` replaced by its term (tokens, so a `?x` in a
-    string, an IRI or a comment is left alone)."""
-    out, last = [], 0
-    for offset, name in _variable_positions(text):
-        if name in written:
-            out.append(text[last:offset])
-            out.append(written[name])
-            last = offset + 1 + len(name)
-    out.append(text[last:])
-    return "".join(out)
 
 
 @lru_cache(maxsize=256)
