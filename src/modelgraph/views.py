@@ -226,7 +226,9 @@ def py(term) -> Any:
         if datatype in _INTEGER_TYPES:
             return int(term.value)
         if datatype in _DECIMAL_TYPES:
-            return float(Decimal(term.value))
+            number = Decimal(term.value)
+            # JSON has no NaN or infinity: such a double stays its lexical form ("INF")
+            return float(number) if number.is_finite() else term.value
         if datatype == _BOOLEAN:
             return term.value == "true"
         return term.value
@@ -1027,6 +1029,8 @@ def _representative(prop: str, values: list[dict]) -> tuple[Any, bool]:
     """
     if not values:
         return None, False
+    if len(values) == 1:  # the common case, and a view's inner loop
+        return values[0]["value"], False
     numbers = [v for v in values if isinstance(v["value"], (int, float))
                and not isinstance(v["value"], bool)]
     typed = [(v, *_typed(v["value"])) for v in (numbers or values)]

@@ -251,3 +251,21 @@ def test_a_very_long_succession_chain_is_served_its_tree_cut_and_its_edges_whole
         assert node.get("truncated") is True and 100 <= depth < 699
         page = client.get("/models/m0/lineage", headers={"Accept": "text/html"})
         assert page.status_code == 200
+
+
+def test_an_infinite_double_is_shown_in_its_lexical_form(tmp_path):
+    """Regression: a value "INF"^^xsd:double (an SPARQL update can write one) made the
+    model's view a 500 (JSON has no infinity)."""
+    graph = ox.NamedNode("https://w3id.org/modelgraph/source/a")
+    model = ox.NamedNode("https://w3id.org/modelgraph/id/model/m")
+    ontology = "https://w3id.org/modelgraph/ontology#"
+    double = ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")
+    quads = [ox.Quad(model, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                     ox.NamedNode(ontology + "Model"), graph),
+             ox.Quad(model, ox.NamedNode(ontology + "contextWindow"),
+                     ox.Literal("INF", datatype=double), graph)]
+    with serve(tmp_path, quads=quads) as client:
+        response = client.get("/models/m", headers={"Accept": "application/json"})
+        assert response.status_code == 200, response.text
+        facts = {f["name"]: f["values"] for f in response.json()["data"]["facts"]}
+        assert [v["value"] for v in facts["contextWindow"]] == ["INF"]
