@@ -8,6 +8,7 @@ import datetime as dt
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from modelgraph import views
@@ -199,3 +200,21 @@ def test_a_candidates_document_gives_one_candidates_reasons_and_none_for_others(
     assert candidate_reasons(document, "https://x/model/acme-swift-2") == reasons
     assert candidate_reasons(document, "https://x/model/acme-swift-20") == []
     assert candidate_reasons(document, "https://x/model/acme-swift") is None
+
+
+def test_a_lineage_nested_deeper_than_the_fast_json_writer_goes_is_materialised(tmp_path):
+    """Regression: the lineage tree of a 150-model succession chain nests ~300 levels deep,
+    past what orjson writes (254); its document must still be materialised and read."""
+    model = [f"https://w3id.org/modelgraph/id/model/m{i}" for i in range(150)]
+    graph = ox.NamedNode(SRC + "a")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    quads = [ox.Quad(ox.NamedNode(m), rdf_type, ox.NamedNode(MG + "Model"), graph)
+             for m in model]
+    quads += [ox.Quad(ox.NamedNode(a), ox.NamedNode(MG + "successor"), ox.NamedNode(b), graph)
+              for a, b in zip(model, model[1:])]
+    with serve(tmp_path, quads=quads, materialize_views=True, stale_after_days=30) as client:
+        assert wait_until_materialized(client)["state"] == "complete"
+        response = client.get("/models/m0/lineage", headers=FRESH)
+        assert response.headers["x-modelgraph-view"] == "materialized"
+    ctx = views.ViewContext(EmbeddedStore.memory(quads), stale_after_days=30)
+    assert response.json() == views.lineage_view(ctx, "m0").to_dict()

@@ -27,7 +27,7 @@ from .. import views
 from ..execution import DATASET, DatasetJob, GraphJob, QueryExecutor, QueryJob
 from ..execution.jobs import ViewJob
 from ..exports import context, view_jsonld
-from ..materialized import candidate_reasons
+from ..materialized import candidate_reasons, json_value
 from .cache import generation_reader
 from .context import service
 from .negotiation import HTML_PAGE, Format, negotiate, offers
@@ -128,17 +128,17 @@ def materialized_answer(svc, call: ViewCall) -> bytes | views.ViewResult | None:
         return None
     kwargs = call.kwargs
     if call.function == "migration_view" and kwargs.get("to") is not None:
-        mine = documents.document("migration_profile", kwargs["model_id"])
-        theirs = mine and documents.document("migration_profile", kwargs["to"])
-        candidates = theirs and documents.document("migration_candidates", kwargs["model_id"])
-        if not candidates:
+        mine, theirs, candidates = documents.documents(
+            ("migration_profile", kwargs["model_id"]), ("migration_profile", kwargs["to"]),
+            ("migration_candidates", kwargs["model_id"]))  # of one generation
+        if not (mine and theirs and candidates):
             return None
         # no query runs: the stated reasons come cited, and "requested" cites no source, so
         # no source table is needed
         ctx = views.ViewContext(None, stale_after_days=svc.settings.stale_after_days)
         stated = candidate_reasons(candidates, views.model_iri(kwargs["to"]).value)
         return views.migration_between(ctx, kwargs["model_id"], kwargs["to"],
-                                       json.loads(mine), json.loads(theirs), stated)
+                                       json_value(mine), json_value(theirs), stated)
     if set(kwargs) != {"model_id"}:
         return None
     return documents.document(call.function, kwargs["model_id"])
@@ -154,7 +154,7 @@ async def _answer(request: Request, fmt: str | None, build: ViewCall, jsonld=Non
     if isinstance(stored, bytes):
         if choice.format is VIEW_JSON:
             return Response(stored, media_type="application/json", headers=MATERIALIZED)
-        stored = views.ViewResult(**json.loads(stored))
+        stored = views.ViewResult(**json_value(stored))
     result = stored if stored is not None else await _run_view(request, build)
     if choice.format is HTML_PAGE:
         renderer = getattr(request.app.state, "view_html", None) or _plain_html
