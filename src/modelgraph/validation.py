@@ -36,7 +36,8 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pyshacl
 import rdflib
-from rdflib.namespace import RDF, RDFS, SH
+import rdflib.collection
+from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from .errors import InputError, RdfSyntaxError
 from .exports import with_own_context
@@ -82,6 +83,7 @@ _CORE_CACHE_SIZE = 50_000
 _ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
 # Targets every subject of a property the shapes constrain: its class must be on its page.
 DESCRIBED_CLASS = rdflib.URIRef(SHAPES_NS + "Described-class")
+ONTOLOGY_CLASS = rdflib.URIRef(SHAPES_NS + "OntologyClass")
 
 
 # -- the report ------------------------------------------------------------------------------
@@ -251,6 +253,10 @@ def _checks() -> _Checks:
     for path in set(shapes.objects(None, SH.path)):  # see mgsh:Described-class in core.ttl
         if isinstance(path, rdflib.URIRef) and path != RDF.type:
             core_shapes.add((DESCRIBED_CLASS, SH.targetSubjectsOf, path))
+    classes = rdflib.BNode()
+    rdflib.collection.Collection(core_shapes, classes, sorted(
+        c for c in _ontology().subjects(RDF.type, OWL.Class) if isinstance(c, rdflib.URIRef)))
+    core_shapes.add((ONTOLOGY_CLASS, SH["in"], classes))
     hierarchy = tuple(
         (s, RDFS.subClassOf, o)
         for s, o in _ontology().subject_objects(RDFS.subClassOf)

@@ -88,6 +88,24 @@ def test_values_about_a_resource_whose_class_the_file_leaves_out_are_refused(dat
     assert _sources(run, data) == before
 
 
+def test_values_about_a_resource_of_a_class_the_ontology_does_not_declare_are_refused(
+        data, run, tmp_path):
+    """Regression: a misspelt class (mg:Ofer, mg:LLM) is a class no shape targets, so a
+    negative price and a context window of -1 were stored unchecked."""
+    before = _sources(run, data)
+    path = tmp_path / "misspelt.ttl"
+    path.write_text(NEGATIVE_PRICE.replace(" a mg:Offer ;", " a mg:Ofer ;") + (
+        "<https://w3id.org/modelgraph/id/model/zeta-1> a mg:LLM ; mg:contextWindow -1 .\n"))
+    code, _, err = run("ingest", path, "--data", data, "-q")
+    assert code == 3 and err.count("shape mgsh:Described-class") == 2
+    assert "a class the ontology declares" in err
+    assert _sources(run, data) == before
+    # a declared class beside an unknown one is enough: then its shapes apply
+    path.write_text(NEGATIVE_PRICE.replace(" a mg:Offer ;", " a mg:Offer, mg:Ofer ;"))
+    code, _, err = run("ingest", path, "--data", data, "-q")
+    assert code == 3 and "inputPrice" in err and "Described-class" not in err
+
+
 @pytest.mark.parametrize(("name", "text", "needle"), [
     ("broken.ttl", "@prefix mg: <https://w3id.org/modelgraph/ontology#> .\nmg:a mg:b", "line 2"),
     ("notes.docx", "hello", "unknown input format"),
