@@ -69,6 +69,15 @@ def test_agreement_rules_as_a_table():
         (ctx, "1000000", integer, "1047576", integer, True),
         (ctx, "128000", integer, "131072", integer, True),
         (ctx, "128000", integer, "200000", integer, False),
+        # a round number is read as a page writes it ("100K", "1.5M"), every digit of that
+        # figure significant: regression, 100000 stood for 50,000-150,000
+        (ctx, "100000", integer, "128000", integer, False),
+        (ctx, "200000", integer, "250000", integer, False),
+        (ctx, "1000000", integer, "1500000", integer, False),
+        (MG + "maxOutputTokens", "100000", integer, "65536", integer, False),
+        (ctx, "128000", integer, "128400", integer, True),
+        (ctx, "1500000", integer, "1572864", integer, True),  # 1.5 x 1024 x 1024
+        (MG + "parameterCount", "7000000000", integer, "7240000000", integer, True),
         (ctx, "16384", integer, "16385", integer, False),
         (price, "0.075", dec, "0.08", dec, False),
         (price, "0.15", dec, "0.150", dec, True),

@@ -207,21 +207,22 @@ def values_agree(prop: str, a: str, a_type: str | None, b: str, b_type: str | No
 
 
 def _abbreviates(rounded: Decimal, exact: Decimal) -> bool:
-    """Could `rounded` (e.g. 128000 for "128K") be how a page wrote `exact`?"""
-    if rounded <= 0 or rounded != rounded.to_integral_value():
+    """Could `rounded` be how a page wrote `exact`? A round number is read as a page writes
+    it, in thousands, millions or billions, every digit of that figure significant:
+    100000 as "100K" (so 100,400 but not 128,000), 1500000 as "1.5M", 7000000000 as "7B"
+    (7.24B rounds to it). `exact` agrees when it rounds to that figure (a half is a
+    different figure), or when the page meant binary units (128K as 128 x 1024, 1.5M as
+    1.5 x 1024 x 1024)."""
+    if rounded <= 0 or rounded != rounded.to_integral_value() or rounded % 1000:
         return False
     value = int(rounded)
-    zeros = len(str(value)) - len(str(value).rstrip("0"))
-    if zeros < 3:
-        return False
-    unit = 10**zeros
-    if abs(exact - value) <= Decimal(unit) / 2:
+    power = max(p for p in (1, 2, 3) if value >= 1000**p)  # K, M, B
+    figure = Decimal(value).scaleb(-3 * power).normalize()  # 100, 1.5, 7
+    digits_after_point = max(-figure.as_tuple().exponent, 0)
+    precision = Decimal(1000**power).scaleb(-digits_after_point)
+    if abs(exact - value) < precision / 2:
         return True
-    # binary prefixes: 128K meaning 128 × 1024, 1M meaning 1024²
-    for power in range(1, zeros // 3 + 1):
-        if value % 1000**power == 0 and exact == value // 1000**power * 1024**power:
-            return True
-    return False
+    return any(exact * 1000**p == value * 1024**p for p in range(1, power + 1))
 
 
 def _rounds_to(exact: Decimal, rounded: Decimal) -> bool:
