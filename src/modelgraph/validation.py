@@ -45,7 +45,7 @@ from .resources import ontology_path, shapes_dir
 from .shacl import core, sparql
 from .shacl.issues import SEVERITIES, ValidationIssue
 from .shacl.terms import from_ntriples, node_from_id, quiet_rdflib
-from .vocab import MG, ONTOLOGY_IRI, PREFIXES, SOURCE
+from .vocab import DERIVED, MG, ONTOLOGY_IRI, PREFIXES, SOURCE
 
 __all__ = [
     "CONFLICT_COMPONENT",
@@ -81,6 +81,8 @@ FORMATS = {
 }
 _CORE_CACHE_SIZE = 50_000
 _ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
+# Not sources: the ontology, and what derive.py computes from the sources after each write
+_NOT_SOURCES = frozenset({_ONTOLOGY_GRAPH, ox.NamedNode(DERIVED)})
 # Targets every subject of a property the shapes constrain: its class must be on its page.
 DESCRIBED_CLASS = rdflib.URIRef(SHAPES_NS + "Described-class")
 ONTOLOGY_CLASS = rdflib.URIRef(SHAPES_NS + "OntologyClass")
@@ -388,7 +390,7 @@ def _pages(quads, default_source: str):
     data = []
     for quad in quads:
         graph = quad.graph_name
-        if graph == _ONTOLOGY_GRAPH:
+        if graph in _NOT_SOURCES:
             continue
         if isinstance(graph, ox.DefaultGraph):
             graph = default_graph

@@ -513,3 +513,18 @@ def test_with_format_json_a_syntax_error_is_json_on_stdout(data, run, tmp_path):
     assert json.loads(out) == {"error": "RdfSyntaxError", "message": json.loads(out)["message"],
                                "source": str(path), "line": 4, "column": 24}
     assert json.loads(out)["message"].startswith("not valid turtle")
+
+
+def test_a_stored_graph_report_cites_sources_never_the_derived_graph(data, run, tmp_path):
+    """Regression: validating the store treated the derived graph (what modelgraph computes
+    from the sources) as a page, so a warning about a model cited it among its sources."""
+    path = tmp_path / "unnamed.ttl"
+    path.write_text("@prefix mg: <https://w3id.org/modelgraph/ontology#> .\n"
+                    "<https://w3id.org/modelgraph/id/model/unnamed-x> a mg:Model ;"
+                    " mg:contextWindow 1000 .\n")
+    assert run("ingest", path, "--data", data)[0] == 0
+    code, out, _ = run("validate", "--format", "json", "--data", data)
+    about = [issue for issue in json.loads(out)["issues"]
+             if issue["focus_node"].endswith("/unnamed-x")]
+    assert [(issue["shape"].rsplit("#", 1)[1], issue["source_ids"]) for issue in about] == [
+        ("Model-named", ["unnamed"])]
