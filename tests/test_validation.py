@@ -317,6 +317,7 @@ def test_the_json_report_lists_every_issue_with_its_sources():
     assert data["issues"][0]["source_ids"] == ["prices"]
     assert set(data["issues"][0]) == {
         "severity", "focus_node", "path", "value", "message", "source_ids", "shape", "constraint",
+        "locator",
     }
 
 

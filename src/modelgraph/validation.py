@@ -44,7 +44,7 @@ from .exports import with_own_context
 from .resources import ontology_path, shapes_dir
 from .shacl import core, sparql
 from .shacl.issues import SEVERITIES, ValidationIssue
-from .shacl.terms import from_ntriples, node_from_id, quiet_rdflib
+from .shacl.terms import from_ntriples, node_from_id, node_id, quiet_rdflib
 from .vocab import DERIVED, MG, ONTOLOGY_IRI, PREFIXES, SOURCE
 
 __all__ = [
@@ -83,6 +83,7 @@ _CORE_CACHE_SIZE = 50_000
 _ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
 # Not sources: the ontology, and what derive.py computes from the sources after each write
 _NOT_SOURCES = frozenset({_ONTOLOGY_GRAPH, ox.NamedNode(DERIVED)})
+_LOCATOR = MG.locator
 # Targets every subject of a property the shapes constrain: its class must be on its page.
 DESCRIBED_CLASS = rdflib.URIRef(SHAPES_NS + "Described-class")
 ONTOLOGY_CLASS = rdflib.URIRef(SHAPES_NS + "OntologyClass")
@@ -147,7 +148,8 @@ class ValidationReport:
                 for issue in by_source[source]:
                     by_focus.setdefault(issue.focus_node, []).append(issue)
                 for focus in sorted(by_focus):
-                    lines.append(f"    {_compact(focus)}")
+                    where = by_focus[focus][0].locator
+                    lines.append(f"    {_compact(focus)}" + (f" (at {where})" if where else ""))
                     for issue in by_focus[focus]:
                         lines += _issue_lines(issue)
         return "\n".join(lines) + "\n"
@@ -371,7 +373,7 @@ def _validate(quads, default_source: str, extra: list[ValidationIssue], cache) -
     issues = _core_issues(pages, checks, _core_cache if cache is None else cache)
     source_of = {graph: source for source, graph in graph_of.items()}
     issues += sparql.evaluate(store, checks.sparql, source_of)
-    issues = _merged(issues) + [
+    issues = _located(_merged(issues), pages) + [
         issue if issue.constraint else replace(issue, constraint=CONFLICT_COMPONENT)
         for issue in extra
     ]
@@ -379,6 +381,16 @@ def _validate(quads, default_source: str, extra: list[ValidationIssue], cache) -
     with quiet_rdflib():
         graph = _report_graph(conforms, issues, graph_of)
     return ValidationReport(conforms, issues, graph)
+
+
+def _located(issues: list[ValidationIssue], pages: dict) -> list[ValidationIssue]:
+    """Each issue from one source with where that source's page has its focus node (the
+    extractor's mg:locator: the line and field of an offer or a result, a record)."""
+    locators = {(source, node_id(quad.subject)): quad.object.value
+                for source, quads in pages.items() for quad in quads
+                if quad.predicate == _LOCATOR and isinstance(quad.object, ox.Literal)}
+    return [replace(issue, locator=locators.get((issue.source_ids[0], issue.focus_node)))
+            if len(issue.source_ids) == 1 else issue for issue in issues]
 
 
 def _pages(quads, default_source: str):

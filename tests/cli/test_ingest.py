@@ -528,3 +528,17 @@ def test_a_stored_graph_report_cites_sources_never_the_derived_graph(data, run, 
              if issue["focus_node"].endswith("/unnamed-x")]
     assert [(issue["shape"].rsplit("#", 1)[1], issue["source_ids"]) for issue in about] == [
         ("Model-named", ["unnamed"])]
+
+
+def test_a_refusal_says_where_the_page_has_the_bad_node(data, run, tmp_path):
+    """An extractor locates the offers and results it reads (mg:locator: a line and field,
+    a catalogue record): a finding about one says where, in text and in JSON."""
+    path = tmp_path / "located.ttl"
+    path.write_text(NEGATIVE_PRICE.replace(
+        "mg:inputPrice -1.0 .", "mg:inputPrice -1.0 ; mg:locator \"line 7, field 'Input'\" ."))
+    code, _, err = run("ingest", path, "--data", data)
+    assert code == 3 and "mgid:offer/h/zeta-1 (at line 7, field 'Input')" in err
+    code, out, _ = run("ingest", path, "--data", data, "--format", "json")
+    issues = json.loads(out)["report"]["issues"]
+    price = [i for i in issues if i["path"].endswith("#inputPrice")]
+    assert [i["locator"] for i in price] == ["line 7, field 'Input'"]

@@ -23,6 +23,9 @@ class ValidationIssue:
     source_ids: tuple[str, ...]  # source ids of the named graphs the bad value came from
     shape: str | None
     constraint: str | None  # constraint component IRI
+    # where the focus node was read in its one source, as the extractor says
+    # ("line 72, field 'Provider'", a models.dev record): its mg:locator there
+    locator: str | None = None
 
     def to_dict(self) -> dict:
         data = asdict(self)
