@@ -107,3 +107,10 @@ class StoreError(ModelgraphError):
 
     status = 503
     exit_code = 5
+
+
+class StoreChanged(StoreError):
+    """Another writer changed the store while a write was being prepared from it: nothing
+    was written; running the write again reads the new state."""
+
+    status = 409

@@ -409,7 +409,6 @@ def ingest(store: EmbeddedStore, sources: list[SourceGraph], *,
     Violations raise ValidationFailed with the report and change nothing.
     """
     progress = progress or Progress(enabled=False)
-    seconds: dict[str, float] = {}
     origins: dict[str, str] = {}
     for source in sources:
         if source.source_id in origins:
@@ -419,6 +418,13 @@ def ingest(store: EmbeddedStore, sources: list[SourceGraph], *,
                 field="source",
             )
         origins[source.source_id] = source.origin
+    with store.exclusive():  # what is validated and derived is what is written over
+        return _ingest(store, sources, progress, origins)
+
+
+def _ingest(store, sources: list[SourceGraph], progress: Progress,
+            origins: dict[str, str]) -> IngestResult:
+    seconds: dict[str, float] = {}
     replaced = {s.graph: s.source_id for s in sources}
     previous: dict[str, int] = {}
     started = time.monotonic()
@@ -472,10 +478,11 @@ def _validate(dataset: list[ox.Quad], data_dir: Path | None):
 def remove_source(store: EmbeddedStore, source_id: str) -> None:
     """Drop one source's graph and recompute the derived graph without it, atomically."""
     graph = source_graph(check_source_id(source_id))
-    if graph not in store.named_graphs():
-        raise NotFound(f"no source {source_id!r} in the store", field="source")
-    rest = [q for q in store.quads() if q.graph_name not in (graph, DERIVED_GRAPH)]
-    store.replace_graphs({graph: [], DERIVED_GRAPH: derive(rest)})
+    with store.exclusive():
+        if graph not in store.named_graphs():
+            raise NotFound(f"no source {source_id!r} in the store", field="source")
+        rest = [q for q in store.quads() if q.graph_name not in (graph, DERIVED_GRAPH)]
+        store.replace_graphs({graph: [], DERIVED_GRAPH: derive(rest)})
 
 
 def summarise(result: IngestResult) -> list[dict]:

@@ -12,7 +12,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from modelgraph.errors import InputError, QuerySyntaxError, StoreError
+from modelgraph.errors import InputError, QuerySyntaxError, StoreChanged, StoreError
 from modelgraph.store import EmbeddedStore, RemoteStore, open_any
 from modelgraph.store.embedded import write_generation
 from modelgraph.store.remote import StoreTimeout
@@ -335,3 +335,24 @@ def test_open_any_opens_a_url_remotely_and_a_directory_locally(tmp_path, monkeyp
     monkeypatch.setenv("MODELGRAPH_STORE_URL", "http://127.0.0.1:1/")
     assert isinstance(open_any(), RemoteStore)
     assert isinstance(open_any(None, tmp_path), EmbeddedStore)  # a given directory wins
+
+
+def test_a_write_prepared_from_what_another_writer_then_changed_is_refused(oxigraph_server,
+                                                                           remote):
+    """SPARQL has no locks: a write in `exclusive()` is refused (nothing written) when the
+    store changed since the block began, instead of writing over the other writer's change
+    with what was computed from the state before it."""
+    elsewhere = RemoteStore(oxigraph_server.url)  # another process, as far as it knows
+    other = ox.NamedNode(SRC + "other")
+    try:
+        with pytest.raises(StoreChanged, match="another writer changed the store"):
+            with remote.exclusive():
+                elsewhere.replace_graph(other, [label_quad("theirs", other)])
+                remote.replace_graphs({PAGE: [label_quad("mine")]})
+        assert remote.graph_sizes() == {PAGE.value: 1, other.value: 1}
+        assert {q.object.value for q in remote.quads(PAGE)} == {"one"}
+        with remote.exclusive():  # read anew: the write goes through
+            remote.replace_graphs({PAGE: [label_quad("mine")]})
+        assert {q.object.value for q in remote.quads(PAGE)} == {"mine"}
+    finally:
+        elsewhere.close()

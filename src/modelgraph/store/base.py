@@ -20,6 +20,7 @@ Conventions every implementation keeps:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
@@ -85,6 +86,12 @@ class Store(Protocol):
 
     def remove_graph(self, graph: ox.NamedNode) -> None:
         """Remove `graph` and its triples; removing a graph that is not there does nothing."""
+        ...
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        """A block in which this writer reads the store and writes what it computed from it,
+        with no other writer's change in between (or, where the store cannot promise that,
+        none written over unseen: see each implementation)."""
         ...
 
     def replace_dataset(self, quads: Iterable[ox.Quad]) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -49,6 +50,7 @@ class EmbeddedStore:
         self._store = store
         self.data_dir = data_dir
         self.generation = generation
+        self._exclusive_thread: int | None = None  # the thread in `exclusive()`, if any
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
@@ -208,10 +210,29 @@ class EmbeddedStore:
         except (SyntaxError, OSError) as exc:
             raise StoreError(f"cannot write the in-memory store: {exc}", source="memory") from exc
 
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """No other writer (thread or process) writes the data directory until the block
+        ends, and the store reads the live generation: for a write computed from what the
+        store holds (an ingest recomputes the derived graph from every source), so that
+        another writer's change is neither lost nor left out of what is computed."""
+        if self.data_dir is None or self._exclusive_thread == threading.get_ident():
+            yield
+            return
+        with writer_lock(self.data_dir):
+            live = current_generation(self.data_dir)
+            if live is not None and live != self.generation:
+                self._reopen(live)
+            self._exclusive_thread = threading.get_ident()
+            try:
+                yield
+            finally:
+                self._exclusive_thread = None
+
     def _write_generation(self, apply: Callable[[ox.Store], None]) -> None:
         """Copy the live generation, `apply` the change to the copy, make the copy live."""
         data_dir = self.data_dir
-        with writer_lock(data_dir):
+        with self.exclusive():
             live = current_generation(data_dir)
             if live is None:
                 raise StoreError(f"no graph has been built in {data_dir} yet", source=str(data_dir))

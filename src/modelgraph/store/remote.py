@@ -38,7 +38,7 @@ from urllib.parse import urlencode
 import httpx
 import pyoxigraph as ox
 
-from ..errors import InputError, QuerySyntaxError, StoreError
+from ..errors import InputError, QuerySyntaxError, StoreChanged, StoreError
 from ..vocab import BASE, PREFIXES
 from . import sparql_text
 from .base import QueryResult, quads_in_graph, require_named_graph, serialize_quads
@@ -132,6 +132,8 @@ class RemoteStore:
         self._union_mode = union_default_graph
         self._local = threading.local()  # per-thread deadline of `time_limit`
         self._lock = threading.Lock()
+        self._writers = threading.RLock()  # `exclusive()`: this process's writers take turns
+        self._seen: str | None = None  # the fingerprint an exclusive block began with
         self._graphs: list[str] | None = None
         self._graphs_at = 0.0
         self._client = httpx.Client(
@@ -340,12 +342,36 @@ class RemoteStore:
         finally:
             self._forget_graphs()
 
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """SPARQL has no locks. In this process, writers take turns; and a write in the
+        block is refused (StoreChanged, nothing written) when the store's fingerprint is
+        not the one the block began with: another process wrote since this writer read.
+        A write landing between that check and this one (milliseconds) cannot be kept out:
+        run one writing process at a time (docs/remote-stores.md)."""
+        with self._writers:
+            if self._seen is not None:  # nested
+                yield
+                return
+            self._seen = self.fingerprint()
+            try:
+                yield
+            finally:
+                self._seen = None
+
+    def _check_unchanged(self) -> None:
+        if self._seen is not None and self.fingerprint() != self._seen:
+            raise StoreChanged(
+                "another writer changed the store while this write was prepared from it; "
+                "nothing was written: run it again", source=self.url)
+
     def replace_graphs(self, graphs: Mapping[ox.NamedNode, Iterable[ox.Quad | ox.Triple]]) -> None:
         """Replace several graphs (an empty one is removed): one update request when it fits in
         `max_update_bytes` and the server takes it (atomic where a request is a transaction:
         Oxigraph, Fuseki/TDB2, GraphDB); otherwise graph by graph, each graph atomically but
         not the set. Every graph is checked before anything is sent."""
         named = {self._writable(g): list(quads_in_graph(g, q)) for g, q in graphs.items()}
+        self._check_unchanged()
         try:
             self._write_in_one_request(list(named), [q for qs in named.values() for q in qs],
                                        f"replacing {len(named)} graph(s)", named)
