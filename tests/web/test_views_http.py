@@ -269,3 +269,21 @@ def test_an_infinite_double_is_shown_in_its_lexical_form(tmp_path):
         assert response.status_code == 200, response.text
         facts = {f["name"]: f["values"] for f in response.json()["data"]["facts"]}
         assert [v["value"] for v in facts["contextWindow"]] == ["INF"]
+
+
+def test_a_model_id_written_as_people_write_it_redirects_to_the_graphs_spelling(tmp_path):
+    """Regression: /models/gpt-4.1-nano was a 404 ("no model") where ?q= found the model;
+    a path or `to` spelling an id with dots, capitals or spaces now redirects (308)."""
+    with serve(tmp_path, quads=fictional.quads()) as client:
+        response = client.get("/models/Acme Swift/migration",
+                              params={"to": "acme.swift.2", "format": "json"},
+                              follow_redirects=False)
+        assert response.status_code == 308
+        assert response.headers["location"] == (
+            "/models/acme-swift/migration?to=acme-swift-2&format=json")
+        followed = client.get(response.headers["location"])
+        assert followed.status_code == 200
+        assert followed.json()["data"]["candidates"][0]["id"] == "acme-swift-2"
+        assert client.get("/models/acme.swift", follow_redirects=True).json()["data"][
+            "id"] == "acme-swift"
+        assert client.get("/models/acme-swift-9").status_code == 404  # spelled right: as before

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from .. import views
@@ -144,8 +146,36 @@ def materialized_answer(svc, call: ViewCall) -> bytes | views.ViewResult | None:
     return documents.document(call.function, kwargs["model_id"])
 
 
+_ID = re.compile(r"[a-z0-9-]+")
+
+
+def _as_id(written: str) -> str:
+    """A model id as written by a person (`gpt-4.1-nano`, `GPT-4o mini`) as the graph spells
+    ids: lower case, anything but letters and digits a hyphen."""
+    return re.sub(r"[^a-z0-9]+", "-", written.lower()).strip("-")
+
+
+def _respelled(request: Request, build: ViewCall) -> Response | None:
+    """A permanent redirect to the same view with its model ids spelled as the graph spells
+    them, when a path or `to` writes one otherwise; None when they already are."""
+    model_id, to = build.kwargs.get("model_id"), build.kwargs.get("to")
+    ids = [i for i in (model_id, to) if i is not None]
+    if all(_ID.fullmatch(i) for i in ids) or not all(_as_id(i) for i in ids):
+        return None
+    segments = request.scope["path"].split("/")
+    if model_id is not None and len(segments) > 2 and segments[2] == model_id:
+        segments[2] = _as_id(model_id)
+    params = [(k, _as_id(v) if k == "to" and v == to else v)
+              for k, v in request.query_params.multi_items()]
+    url = quote("/".join(segments)) + (f"?{urlencode(params)}" if params else "")
+    return RedirectResponse(url, status_code=308)
+
+
 async def _answer(request: Request, fmt: str | None, build: ViewCall, jsonld=None) -> Response:
     """Negotiate first (a 406 costs no query), then run the view (or read it, materialised)."""
+    respelled = _respelled(request, build)
+    if respelled is not None:
+        return respelled
     choice = negotiate(request.headers.get("accept"), VIEW_FORMATS, fmt)
     if choice.format is VIEW_JSONLD and jsonld is not None:
         document = await _run_view(request, jsonld)
