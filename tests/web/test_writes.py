@@ -3,6 +3,8 @@ change that keeps the graph valid against the shapes becomes the new generation.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pyoxigraph as ox
 import pytest
 
@@ -148,7 +150,9 @@ def test_graph_store_put_post_and_delete_write_through_validation(admin_client):
         content=page.encode(),
         headers={**AUTH, "Content-Type": "text/turtle"},
     )
-    assert put.status_code == 200, put.text
+    # a new graph is 201 Created, naming it (Graph Store Protocol §5.3); a change is 200
+    assert put.status_code == 201, put.text
+    assert put.headers["location"].endswith("/rdf-graphs/service?graph=" + quote(graph, safe=""))
     post = admin_client.post(
         "/rdf-graphs/service",
         params={"graph": graph},
@@ -173,7 +177,7 @@ def test_graph_store_reads_json_ld_that_names_the_services_own_context(admin_cli
             b' "type": "SourcePage", "dcterms:identifier": "delta"}')
     put = admin_client.put("/rdf-graphs/service", params={"graph": graph}, content=body,
                            headers={**AUTH, "Content-Type": "application/ld+json"})
-    assert put.status_code == 200, put.text
+    assert put.status_code == 201, put.text  # a new graph
     read = admin_client.get("/rdf-graphs/service", params={"graph": graph},
                             headers={"Accept": "application/n-triples"})
     assert len(list(ox.parse(read.content, format=ox.RdfFormat.N_TRIPLES))) == 2

@@ -77,15 +77,18 @@ async def write_graph(request: Request) -> Response:
     if graph in PROTECTED_GRAPHS:
         raise ForbiddenOperation(
             f"graph <{graph}> cannot be written: it {PROTECTED_GRAPHS[graph]}", field="graph")
+    info = await run_in_threadpool(svc.executor.run, InfoJob())
+    existed = graph in info.info["named_graphs"]
     if request.method == "DELETE":
-        info = await run_in_threadpool(svc.executor.run, InfoJob())
-        if graph not in info.info["named_graphs"]:
+        if not existed:
             raise NotFound(f"no graph named <{graph}> in this store", field="graph")
         update = f"DROP GRAPH <{graph}>"
     else:
         triples = _read_triples(request, await request.body())
         update = graph_update(graph, triples, replace=request.method == "PUT")
     summary = await apply_update(svc, update)
+    if not existed and request.method != "DELETE":  # GSP §5.3, §5.5: a new graph is 201
+        return JSONResponse(summary, status_code=201, headers={"Location": str(request.url)})
     return _json(summary)
 
 
