@@ -58,7 +58,11 @@ def test_model_document_claims_name_the_sources_of_each_value(store):
     dates = [c for c in doc["claims"] if c["property"] == "releaseDate"]
     assert [(c["value"]["@value"], c["statedBy"]) for c in dates] == [
         ("2024-05", ["b"]), ("2024-05-01", ["a"])]
-    assert not any(c["property"] == "type" for c in doc["claims"])  # rdf:type left out
+    # classes are claims too, by rdf:type's IRI (`type` is the context's alias of @type):
+    # regression, they were left out although every value has one
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    assert [(c["value"], c["statedBy"]) for c in doc["claims"] if c["property"] == rdf_type] \
+        == [({"id": MG.iri + "Model"}, ["a", "b"])]
     # as RDF (pyoxigraph's parser): each claim is about a triple its sources' graphs hold
     triples = _parse_jsonld(doc)
     by_node: dict = {}

@@ -156,8 +156,8 @@ def model_document(store, model_iri: ox.NamedNode, context_url: str | None = Non
     Top level: the model's own properties (union of all sources; single values unwrapped,
     several values as lists); linked entities as {id, label}; its offers, benchmark results,
     lifecycle events and assessments embedded; `statedBy` lists the sources. The model and
-    each embedded node also have `claims`: for every value of every property but rdf:type,
-    {property, value, statedBy: [source ids]} (a reified statement, see `build_context`), so
+    each embedded node also have `claims`: for every value of every property, its classes
+    included, {property, value, statedBy: [source ids]} (a reified statement, see `build_context`), so
     that which page states which of several values is not lost.
     """
     from . import queries
@@ -174,9 +174,7 @@ def model_document(store, model_iri: ox.NamedNode, context_url: str | None = Non
         value = _value(row["o"], row["oLabel"])
         values = node.setdefault(_key(row["p"]), [])
         source = row["g"].value[len(SOURCE):]
-        if row["p"] != RDF.type:
-            stated.setdefault(row["s"].value, {}).setdefault((row["p"], row["o"]), set()).add(
-                source)
+        stated.setdefault(row["s"].value, {}).setdefault((row["p"], row["o"]), set()).add(source)
         linked = value.get("id") if isinstance(value, dict) else None
         if linked and any(isinstance(v, dict) and v.get("id") == linked for v in values):
             continue  # one entry per linked entity, whichever of its labels came first
@@ -218,7 +216,9 @@ def _claims(stated: dict[tuple, set[str]], terms: dict) -> list[dict]:
     claims = []
     for (predicate, term), source_ids in ordered:
         key = _key(predicate)
-        claims.append({"property": key if key in terms else predicate.value,
+        # `type` is the context's alias of @type, not a term: rdf:type goes as its IRI
+        named = key in terms and predicate != RDF.type
+        claims.append({"property": key if named else predicate.value,
                        "value": _claim_value(term), "statedBy": sorted(source_ids)})
     return claims
 
