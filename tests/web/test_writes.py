@@ -8,7 +8,9 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 
-from .conftest import BACKENDS, ID, MG, PREFIXES, SRC, select, served
+from modelgraph.resources import ontology_quads
+
+from .conftest import BACKENDS, ID, MG, PREFIXES, SRC, catalogue_quads, select, serve, served
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
@@ -59,6 +61,23 @@ def test_an_update_without_credentials_is_401_with_a_bearer_challenge(admin_clie
                            content=b"", headers={**headers, "Content-Type": "text/turtle"})
     assert put.status_code == 401 and put.headers["WWW-Authenticate"].startswith("Bearer")
     assert admin_client.get("/health").json()["generation"] == before
+
+
+def test_an_update_counts_warnings_as_the_validation_report_does(tmp_path):
+    """Regression: an update's answer counted the SHACL warnings without the conflicts
+    between sources, which /validation and an ingest count among them (148 vs 164)."""
+    update = PREFIXES + (
+        "INSERT DATA { GRAPH src:gamma { mgid:model\\/zz a mg:Model ; mg:contextWindow 4096 } "
+        "GRAPH src:delta { mgid:model\\/zz a mg:Model ; mg:contextWindow 8192 } }")
+    # the ontology says which properties take one value, so which disagreements conflict
+    with serve(tmp_path, quads=catalogue_quads() + ontology_quads(),
+               admin_token=TOKEN) as admin_client:
+        response = admin_client.post("/sparql", content=update.encode(), headers={
+            **AUTH, "Content-Type": "application/sparql-update"})
+        assert response.status_code == 200, response.text
+        report = admin_client.get("/validation").json()
+    assert response.json()["conflicts"] == 1
+    assert response.json()["warnings"] == report["warnings"]
 
 
 def test_an_authorised_valid_update_becomes_the_new_generation(admin_client):

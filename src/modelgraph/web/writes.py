@@ -21,6 +21,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 
+from ..conflicts import find_conflicts
 from ..derive import DERIVED_GRAPH, with_derived
 from ..errors import InputError, ValidationFailed
 from ..execution import Output, UpdateJob, check_update
@@ -62,6 +63,9 @@ def _validate_and_write(service: Service, output: Output) -> dict:
             "the change would make the graph violate its shapes; nothing was written",
             report=report.about(_source_ids(changed)),
         )
+    # warnings counted as /validation and an ingest count them: a disagreement between
+    # sources is one (pipeline.conflict_issues)
+    conflicts = find_conflicts(EmbeddedStore.memory(quads))
     stated = with_derived(quads)  # the derived graph is recomputed: closure, listings
     triples = sum(1 for q in stated if q.graph_name != DERIVED_GRAPH)
     with service.write_lock:
@@ -69,7 +73,8 @@ def _validate_and_write(service: Service, output: Output) -> dict:
     return {
         "generation": generation,
         "triples": triples,
-        "warnings": report.counts().get("Warning", 0),
+        "warnings": report.counts().get("Warning", 0) + len(conflicts),
+        "conflicts": len(conflicts),
     }
 
 
