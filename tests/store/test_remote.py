@@ -79,6 +79,20 @@ def test_an_answer_that_is_not_sparql_results_is_a_store_error(reply):
             store.query("SELECT ?s WHERE { ?s ?p ?o }", union_default_graph=False)
 
 
+@pytest.mark.parametrize(("query", "kind"), [
+    ("ASK { ?s ?p ?o }", "SELECT results, not the answer to an ASK query"),
+    ("CONSTRUCT WHERE { ?s ?p ?o }", "SELECT results, not the answer to a CONSTRUCT query"),
+])
+def test_an_answer_to_another_kind_of_query_is_a_store_error(query, kind):
+    """Regression: SELECT results answering an ASK or a CONSTRUCT were passed on as if
+    they were its answer (exit 0, a table where a graph was asked for)."""
+    body = results_json(["s"], [])
+    with StubServer(lambda request: Reply(body=body)) as stub:
+        store = RemoteStore(stub.url)
+        with pytest.raises(StoreError, match=f"answered with {kind}"):
+            store.query(query, union_default_graph=False)
+
+
 def test_a_server_error_is_a_store_error_carrying_the_servers_message():
     reply = Reply(status=500, content_type="text/plain", body=b"disk full on node 3")
     with StubServer(lambda request: reply) as stub, pytest.raises(

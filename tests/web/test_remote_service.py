@@ -8,6 +8,7 @@ these are the cases that only a remote store has."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from urllib.parse import parse_qs
@@ -91,7 +92,7 @@ def _stub_answers(slow_s: float):
         if "COUNT(*) AS ?n) (SUM" in query:  # the fingerprint
             row = {"n": {"type": "literal", "value": "0"}}
             body = {"head": {"vars": ["n", "sum"]}, "results": {"bindings": [row]}}
-        elif query.lstrip().upper().startswith("ASK"):
+        elif re.search(r"\bASK\s*\{", query, re.IGNORECASE):  # maybe after a BASE
             body = {"head": {}, "boolean": False}
         else:
             body = {"head": {"vars": ["g", "n"]}, "results": {"bindings": []}}

@@ -224,7 +224,23 @@ class RemoteStore:
             from ..execution.prefixes import name_undeclared_prefix
 
             raise name_undeclared_prefix(exc, sparql) from None
-        return self._results(response)
+        return self._of_the_form(self._results(response), sparql, response)
+
+    def _of_the_form(self, result: QueryResult, sparql: str, response) -> QueryResult:
+        """`result` if it is what the query's form asks for (solutions for SELECT, a
+        boolean for ASK, triples for CONSTRUCT and DESCRIBE); else the server answered
+        another query, or garbage that parses: a StoreError."""
+        from ..execution.policy import scan  # the tokenizer the safety checks use
+
+        form = scan(sparql).form
+        expected = _ANSWER_KINDS.get(form)
+        if expected is None or isinstance(result, expected):
+            return result
+        kind = _KIND_NAMES.get(type(result), type(result).__name__)
+        del result  # dropped by the thread that made it (see `_results`)
+        article = "an" if form[0] in "AEIOU" else "a"
+        raise self._garbage(str(response.request.url),
+                            f"{kind}, not the answer to {article} {form} query")
 
     def named_graphs(self) -> list[ox.NamedNode]:
         rows = self._select(
@@ -758,6 +774,13 @@ _RDF_MEDIA = {"text/plain": ox.RdfFormat.N_TRIPLES}
 def _rdf_format(media: str) -> ox.RdfFormat | None:
     fmt = _RDF_MEDIA.get(media) or (ox.RdfFormat.from_media_type(media) if media else None)
     return fmt
+
+
+# What each query form's answer is, and how an answer is named in an error
+_ANSWER_KINDS = {"SELECT": ox.QuerySolutions, "ASK": ox.QueryBoolean,
+                 "CONSTRUCT": ox.QueryTriples, "DESCRIBE": ox.QueryTriples}
+_KIND_NAMES = {ox.QuerySolutions: "SELECT results", ox.QueryBoolean: "an ASK boolean",
+               ox.QueryTriples: "RDF triples"}
 
 
 def _query_triples(quads: Iterable[ox.Quad]) -> ox.QueryTriples:
