@@ -109,3 +109,30 @@ def test_one_graph_exports_alone(store):
     parsed = ox.parse(store.dump(ox.RdfFormat.TURTLE, graph), format=ox.RdfFormat.TURTLE)
     triples = {q.triple for q in parsed}
     assert triples == {q.triple for q in store.quads(graph)}
+
+
+def test_model_document_keeps_languages_and_datatypes_the_context_does_not_give():
+    """Regression: a label in two languages and values of datatypes the context does not
+    type came out as plain strings, so the document read as other RDF terms than stored."""
+    graph = ox.NamedNode("https://w3id.org/modelgraph/source/odd")
+    model = ox.NamedNode("https://w3id.org/modelgraph/id/model/zz-odd")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    double = ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")
+    stated = [
+        ox.Triple(model, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                  ox.NamedNode(MG.iri + "Model")),
+        ox.Triple(model, label, ox.Literal("Odd model", language="en")),
+        ox.Triple(model, label, ox.Literal("Modèle bizarre", language="fr")),
+        ox.Triple(model, ox.NamedNode("http://example.org/weight"),
+                  ox.Literal("1.5E0", datatype=double)),
+        ox.Triple(model, ox.NamedNode("http://example.org/flag"),
+                  ox.Literal("x", datatype=ox.NamedNode("http://example.org/dt"))),
+        ox.Triple(model, ox.NamedNode(MG.iri + "contextWindow"), ox.Literal("8192", datatype=
+                  ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))),
+    ]
+    store = EmbeddedStore.memory(ox.Quad(*t, graph) for t in stated)
+    doc = model_document(store, model)
+    assert doc["contextWindow"] == 8192  # what needs no more than JSON stays plain
+    assert {"@value": "Odd model", "@language": "en"} in doc["label"]
+    read = {t for t in _parse_jsonld(doc) if t.subject == model}
+    assert {q.triple for q in store.quads()} <= read  # as the store gives them back

@@ -4,8 +4,9 @@
   ``/context.jsonld`` on the service). Generated from the ontology so it cannot drift: object
   properties are ``@id``-typed, decimals are ``xsd:decimal`` strings (exact, never rounded
   through a float), integers and booleans are plain JSON.
-* `model_document(...)`: one model framed as a nested document that reads as plain JSON, each
-  node with its `claims`: every value with the sources that state it.
+* `model_document(...)`: one model framed as a nested document that reads as plain JSON
+  (values as JSON-LD objects only where a plain one would be another RDF term), each node
+  with its `claims`: every value with the sources that state it.
 * `view_jsonld(...)`: any helper view's JSON, made JSON-LD by a view vocabulary context.
 """
 
@@ -165,13 +166,14 @@ def model_document(store, model_iri: ox.NamedNode, context_url: str | None = Non
     def run(name: str, **params) -> list:
         return list(store.query(queries.get(name).bind(params)))
 
+    terms = context()["@context"]
     records = [row["record"] for row in run("linked_records", model=model_iri)]
     nodes: dict[str, dict] = {}
     stated: dict[str, dict[tuple, set[str]]] = {}  # node -> (property, value) -> sources
     sources: set[str] = set()
     for row in run("describe", nodes=[model_iri, *records]):
         node = nodes.setdefault(row["s"].value, {"id": row["s"].value})
-        value = _value(row["o"], row["oLabel"])
+        value = _value(row["o"], row["oLabel"], _coercion(terms.get(_key(row["p"]))))
         values = node.setdefault(_key(row["p"]), [])
         source = row["g"].value[len(SOURCE):]
         stated.setdefault(row["s"].value, {}).setdefault((row["p"], row["o"]), set()).add(source)
@@ -184,7 +186,6 @@ def model_document(store, model_iri: ox.NamedNode, context_url: str | None = Non
             sources.add(source)
     if model_iri.value not in nodes:
         return {}
-    terms = context()["@context"]
     framed = {iri: dict(_unwrap(node), claims=_claims(stated.get(iri, {}), terms))
               for iri, node in nodes.items()}
     doc = framed.pop(model_iri.value)
@@ -261,7 +262,15 @@ def _key(predicate: ox.NamedNode) -> str:
     return iri
 
 
-def _value(term, label=None):
+def _coercion(definition) -> str | None:
+    """The datatype the context gives a key's plain strings (xsd:decimal), if any."""
+    return definition.get("@type") if isinstance(definition, dict) else None
+
+
+def _value(term, label=None, coerced: str | None = None):
+    """A value as plain as JSON-LD lets it stay the same RDF term: IRIs as strings (or
+    {id, label}), integers and booleans as JSON's own, strings and the context's decimals
+    as strings; a language or any other datatype written out (`@language`, `@type`)."""
     if isinstance(term, ox.NamedNode):
         if term.value.startswith(MG.iri):
             return term.value[len(MG.iri):]
@@ -272,7 +281,9 @@ def _value(term, label=None):
         datatype = term.datatype.value
         if datatype in _NATIVE:
             return _NATIVE[datatype](term.value)
-        if datatype in (XSD.date.value, XSD.gYearMonth.value, XSD.gYear.value):
-            return {"@value": term.value, "@type": datatype}
-        return term.value  # decimals stay exact strings; the context types them
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        if datatype == XSD.string.value or datatype == coerced:
+            return term.value  # decimals stay exact strings; the context types them
+        return {"@value": term.value, "@type": datatype}
     return str(term)
