@@ -368,6 +368,23 @@ def test_a_jsonld_remote_context_is_refused_without_any_network_access(monkeypat
         validate_rdf(document, "jsonld")
 
 
+def test_a_jsonld_document_naming_modelgraphs_context_by_its_permanent_iri_is_read_offline(
+        monkeypatch):
+    """Regression: a document naming https://w3id.org/modelgraph/context.jsonld (the same
+    whatever host serves it) was refused as a remote context by the CLI."""
+    def no_network(*args, **kwargs):
+        raise AssertionError("validation tried to open a network connection")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    document = ('{"@context": "https://w3id.org/modelgraph/context.jsonld", "id": '
+                '"https://w3id.org/modelgraph/id/model/zz", "type": "Model", "label": "Zz", '
+                '"contextWindow": -5}')
+    report = validate_rdf(document, "jsonld")
+    assert [(i.path.rsplit("#", 1)[1], i.value) for i in report.violations()] == [
+        ("contextWindow", '"-5"^^<http://www.w3.org/2001/XMLSchema#integer>')]
+
+
 # -- re-validation -----------------------------------------------------------------------------
 def test_a_page_is_checked_again_only_when_its_content_changes():
     cache: dict = {}

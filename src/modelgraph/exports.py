@@ -20,9 +20,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .resources import ontology_path
-from .vocab import DCTERMS, ID, MG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SOURCE, XSD
+from .vocab import BASE, DCTERMS, ID, MG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SOURCE, XSD
 
 CONTEXT_VERSION = "1.1"  # 1.1: `claims`
+# The context's permanent name, whatever host serves it: read offline as the bundled file
+CONTEXT_IRI = BASE + "context.jsonld"
 CONTEXT_FILE = "context.jsonld"
 VIEW_VOCAB = "https://w3id.org/modelgraph/view#"
 
@@ -100,13 +102,13 @@ def context() -> dict:
     return json.loads(context_path().read_text())
 
 
-def with_own_context(data: bytes, urls: Collection[str]) -> bytes:
-    """A JSON-LD document whose ``@context`` names ours by URL (`urls`: where this service
-    publishes it), with the context put inline. Contexts are never fetched, so without this
-    a document the service itself produced could not be sent back. Anything else, and
-    text that is not JSON (the parser reports it), is returned unchanged."""
-    if not urls:
-        return data
+def with_own_context(data: bytes, urls: Collection[str] = ()) -> bytes:
+    """A JSON-LD document whose ``@context`` names ours by URL (its permanent name,
+    CONTEXT_IRI, or `urls`: where this service publishes it), with the context put inline.
+    Contexts are never fetched, so without this a document the service itself produced
+    could not be sent back. Anything else, and text that is not JSON (the parser reports
+    it), is returned unchanged."""
+    urls = {CONTEXT_IRI, *urls}
     try:
         document = json.loads(data)
     except (ValueError, UnicodeDecodeError):

@@ -40,7 +40,7 @@ import rdflib.collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from .errors import InputError, RdfSyntaxError
-from .exports import with_own_context
+from .exports import CONTEXT_IRI, with_own_context
 from .resources import ontology_path, shapes_dir
 from .shacl import core, sparql
 from .shacl.issues import SEVERITIES, ValidationIssue
@@ -327,8 +327,9 @@ def parse_rdf(data: str | bytes, fmt: str, *, source: str = "input",
             message = message.split(": ", 1)[1]
         if "LoadDocumentCallback" in message:
             message = ("remote JSON-LD contexts are not fetched; put the @context inline "
-                       "(modelgraph's own is ontology/context.jsonld, and the service "
-                       "recognises its /context.jsonld URL in what is sent to it)")
+                       "(modelgraph's own is ontology/context.jsonld), or name modelgraph's "
+                       f"by {CONTEXT_IRI} (or, sent to the service, by its /context.jsonld "
+                       "URL)")
         line, column = exc.lineno, exc.offset
         if line is None and rdf_format == ox.RdfFormat.RDF_XML:
             # pyoxigraph gives RDF/XML errors no position; expat finds the XML ones
