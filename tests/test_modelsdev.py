@@ -671,6 +671,21 @@ def test_a_versions_point_written_p_between_digits_is_the_model_others_list_with
     assert {models[host, "acme-2p5"] for host in ("Fireworks AI", "Kilo")} == {"acme-2-5"}
 
 
+def test_a_models_words_in_another_order_are_the_model_others_list_so(catalogue):
+    # hosts write Claude 3.5 Sonnet `claude-3-5-sonnet` and `claude-sonnet-3-5`; numbers keep
+    # their order: `acme-1-beta-2` and `acme-2-beta-1` are two models
+    resold = _reseller(catalogue, "cortecs", "Cortecs", {
+        "mini-o1": ("openai", "o1-mini"),
+        "acme-1-beta-2": ("openai", "o1-mini"),
+    })
+    resold = _reseller(resold, "vercel", "Vercel", {"acme-2-beta-1": ("openai", "o1-mini")})
+    models = {(o.host, o.endpoint_id): resolve_model(o.model).slug
+              for o in extract_catalogue(resold, version="0.0-test").of_type(OfferClaim)}
+    assert models["Cortecs", "mini-o1"] == models["OpenAI", "o1-mini"] == "o1-mini"
+    assert models["Cortecs", "acme-1-beta-2"] == "acme-1-beta-2"
+    assert models["Vercel", "acme-2-beta-1"] == "acme-2-beta-1"
+
+
 def test_numbers_run_together_where_the_entrys_own_name_writes_a_point_are_read_so(catalogue):
     # Venice's `openai-gpt-54-mini` is named "GPT-5.4 Mini"; GitHub Copilot's
     # `claude-opus-41` "Claude Opus 4.1": the name says where the point goes

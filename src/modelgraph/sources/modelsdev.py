@@ -36,9 +36,10 @@ models it serves under its own ids, prices in USD per 1M tokens. One extraction 
   with a point (Venice's ``openai-gpt-54-mini`` named "GPT-5.4 Mini") is read as the name
   writes it, when another provider lists that spelling and known vendors agree;
 * slugs equal but for a hyphen between letters and the number after them (``solar-pro3``,
-  ``solar-pro-3``), or for a version's point written ``p`` (``glm-4p5``, ``glm-4-5``), are
-  one model, spelled as most providers list it (never with the ``p``), when another
-  provider lists that spelling and their known vendors agree;
+  ``solar-pro-3``), for a version's point written ``p`` (``glm-4p5``, ``glm-4-5``), or for
+  the order of their words (``claude-sonnet-3-5``, ``claude-3-5-sonnet``; numbers keep
+  theirs) are one model, spelled as most providers list it (never with the ``p``), when
+  another provider lists that spelling and their known vendors agree;
 * an offer is ``first-party`` when the host is the model's vendor, ``router`` when most of the
   host's ids are paths under other namespaces, else ``third-party``;
 * each model gets one `ModelClaim` (one source states one value per fact), read from the
@@ -460,11 +461,23 @@ def _match_key(name: str) -> str:
 _POINT_AS_P = re.compile(r"(?<=[0-9])p(?=[0-9])")
 
 
-def _digit_key(slug: str) -> str:
-    """A slug with a hyphen between letters and the number after them, and for a `p` between
-    two digits: ``solar-pro3`` and ``solar-pro-3`` -> ``solar-pro-3``, ``glm-4p5`` and
-    ``glm-4-5`` -> ``glm-4-5``."""
-    return re.sub(r"(?<=[a-z])(?=[0-9])", "-", _POINT_AS_P.sub("-", slug))
+def _spelling_key(slug: str) -> tuple:
+    """What spellings of one model share: the slug with a hyphen between letters and the
+    number after them, and for a `p` between two digits (``solar-pro3``, ``solar-pro-3``;
+    ``glm-4p5``, ``glm-4-5``), its words in any order, its numbers in theirs
+    (``claude-3-5-sonnet``, ``claude-sonnet-3-5``; not ``x-1-y-2`` and ``x-2-y-1``)."""
+    parts = re.sub(r"(?<=[a-z])(?=[0-9])", "-", _POINT_AS_P.sub("-", slug)).split("-")
+    words, numbers, run = [], [], []  # a run: numbers one after the other (3-5 is "3.5")
+    for part in [*parts, ""]:
+        if part.isdigit():
+            run.append(part)
+            continue
+        if run:
+            numbers.append("-".join(run))
+            run = []
+        if part:
+            words.append(part)
+    return tuple(sorted(words)), tuple(numbers)
 
 
 def _spellings(unwrapped: str, name: str) -> list[str]:
@@ -780,7 +793,7 @@ class _Analysis:
         listers: dict[str, set[str]] = defaultdict(set)
         for provider, entry in self._entries():
             listers[self.slug(entry)].add(provider.id)
-        spelled = self._spellings_by_digit_key(listers)
+        spelled = self._spellings_by_key(listers)
         return [
             replace(provider, entries=tuple(
                 replace(entry, id=self._digits_as_listed(
@@ -850,13 +863,14 @@ class _Analysis:
             self._own_prefixes[provider.id] = _own_prefixes(provider)
         return head.lower() in self._own_prefixes[provider.id]
 
-    def _spellings_by_digit_key(self, listers: dict[str, set[str]]) -> dict[str, str]:
-        """Each model slug -> the spelling of its version number most providers list, among
-        the slugs equal but for a hyphen between letters and the number after them, or for a
-        point written `p` (on a tie, the one with the hyphen; never one with the `p`)."""
-        groups: dict[str, list[str]] = defaultdict(list)
+    def _spellings_by_key(self, listers: dict[str, set[str]]) -> dict[str, str]:
+        """Each model slug -> the spelling most providers list, among the slugs equal but
+        for a hyphen between letters and the number after them, a point written `p`, or the
+        order of their words (`_spelling_key`; on a tie, the one with more hyphens; never one
+        with the `p`)."""
+        groups: dict[tuple, list[str]] = defaultdict(list)
         for slug in listers:
-            groups[_digit_key(slug)].append(slug)
+            groups[_spelling_key(slug)].append(slug)
         return {
             slug: max(group, key=lambda s: (
                 not _POINT_AS_P.search(s), len(listers[s]), s.count("-"), s))
