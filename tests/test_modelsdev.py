@@ -686,6 +686,30 @@ def test_a_models_words_in_another_order_are_the_model_others_list_so(catalogue)
     assert models["Vercel", "acme-2-beta-1"] == "acme-2-beta-1"
 
 
+def test_a_vendors_name_glued_onto_its_model_in_another_word_order_is_that_model(catalogue):
+    # SAP AI Core's `anthropic--claude-4.5-opus` is Anthropic's `claude-opus-4-5`
+    resold = _reseller(catalogue, "sap-ai-core", "SAP AI Core", {
+        "openai--mini-o1": ("openai", "o1-mini")})
+    models = {(o.host, o.endpoint_id): resolve_model(o.model)
+              for o in extract_catalogue(resold, version="0.0-test").of_type(OfferClaim)}
+    assert models["SAP AI Core", "openai--mini-o1"].slug == "o1-mini"
+    assert models["SAP AI Core", "openai--mini-o1"].vendor_slug == "openai"
+
+
+def test_a_host_prefix_reading_spelled_as_listed_wins_over_one_in_another_word_order(catalogue):
+    # GitLab Duo's `duo-chat-gpt-5-1` is `gpt-5-1` (listed so), although `chat-gpt-5-1` has
+    # the words of another model others list, `gpt-5-1-chat`
+    resold = _reseller(catalogue, "gitlab", "GitLab Duo", {
+        "duo-chat-o1-mini": ("openai", "o1-mini"),
+        "duo-chat-gpt-4.1-nano": ("openai", "gpt-4.1-nano"),
+    })
+    resold = _reseller(resold, "vercel", "Vercel", {"openai/o1-mini-chat": ("openai", "o1-mini")})
+    resold = _reseller(resold, "kilo", "Kilo", {"openai/o1-mini-chat": ("openai", "o1-mini")})
+    models = {(o.host, o.endpoint_id): resolve_model(o.model).slug
+              for o in extract_catalogue(resold, version="0.0-test").of_type(OfferClaim)}
+    assert models["GitLab Duo", "duo-chat-o1-mini"] == "o1-mini"
+
+
 def test_numbers_run_together_where_the_entrys_own_name_writes_a_point_are_read_so(catalogue):
     # Venice's `openai-gpt-54-mini` is named "GPT-5.4 Mini"; GitHub Copilot's
     # `claude-opus-41` "Claude Opus 4.1": the name says where the point goes

@@ -639,6 +639,7 @@ class _Analysis:
         self.vendor_of_slug = self._vendors_of_models(named)
         self.vendor_of_alias = self._vendors_of_aliases()
         self._own_prefixes: dict[str, set[str]] = {}
+        self._spelling_groups: dict[tuple, list[str]] | None = None  # of the slugs listed
         self.host_names = self._host_names()
         self.routers = {
             p.id
@@ -818,7 +819,7 @@ class _Analysis:
             return None
         path, slash, name = entry.id.rpartition("/")
         named = _named_slug(entry)
-        readings = set()
+        readings: dict[bool, set[str]] = {True: set(), False: set()}  # by: spelled as listed
         for separator in re.finditer(r"[-_.]+", name):
             head, rest = name[:separator.start()], name[separator.end():]
             if not rest:
@@ -830,13 +831,21 @@ class _Analysis:
             slug = resolve_model(ModelRef(identifier=rest)).slug
             if _points_run_together(slug, named):  # Venice's `openai-gpt-54-mini`, "GPT-5.4 Mini"
                 rest = slug = named
-            listed = listers[slug] - {provider.id}
+            # the model as others list it, in any of its spellings (rules 17, 19)
+            spellings = self._spellings_of(slug, listers)
+            listed = set().union(*(listers.get(s, ()) for s in spellings)) - {provider.id}
+            known = [s for s in spellings if s in self.vendor_of_slug]
+            vendors = {self.vendor_of_slug[s] for s in known} - {None}
+            exact = bool(listers.get(slug, set()) - {provider.id})
             if vendor:
-                if self.vendor_of_slug.get(slug) == vendor and listed:
-                    readings.add(f"{path}{slash}{namespace}/{rest}")
-            elif self._names_a_host(provider, head) and slug in self.vendor_of_slug and listed:
-                readings.add(f"{path}{slash}{rest}")
-        return readings.pop() if len(readings) == 1 else None
+                if vendors == {vendor} and listed:
+                    readings[exact].add(f"{path}{slash}{namespace}/{rest}")
+            elif self._names_a_host(provider, head) and known and len(vendors) <= 1 and listed:
+                readings[exact].add(f"{path}{slash}{rest}")
+        # a reading others list as spelled wins over one they list in another spelling only
+        # (GitLab Duo's `duo-chat-gpt-5-1` is `gpt-5-1`, not a `chat-gpt-5-1`: `gpt-5-1-chat`)
+        found = readings[True] or readings[False]
+        return found.pop() if len(found) == 1 else None
 
     def _points_as_named(self, provider: _Provider, entry: _Entry,
                          listers: dict[str, set[str]]) -> str | None:
@@ -851,6 +860,14 @@ class _Analysis:
             return None
         path, slash, _name = entry.id.rpartition("/")
         return f"{path}{slash}{named}"
+
+    def _spellings_of(self, slug: str, listers: dict[str, set[str]]) -> list[str]:
+        """`slug` and the slugs listed that spell the same model (`_spelling_key`)."""
+        if self._spelling_groups is None:
+            self._spelling_groups = defaultdict(list)
+            for listed in listers:
+                self._spelling_groups[_spelling_key(listed)].append(listed)
+        return list(dict.fromkeys([slug, *self._spelling_groups.get(_spelling_key(slug), ())]))
 
     def _names_a_host(self, provider: _Provider, head: str) -> bool:
         """Whether the head of an id of `provider` names a host: a provider, by its id or name
@@ -882,7 +899,10 @@ class _Analysis:
         """The id with its name spelled as `spelled` says, when another provider lists that
         spelling and no vendor of one spelling differs from that of the other."""
         slug = resolve_model(ModelRef(identifier=model_id)).slug
-        target = spelled.get(slug, slug)
+        # a slug no one lists (a vendor path just read) takes its group's spelling too
+        group = self._spellings_of(slug, listers)
+        target = spelled.get(slug) or next((spelled[s] for s in group if s in spelled), None) \
+            or (group[1] if len(group) == 2 and not listers.get(slug) else slug)
         vendors = {self.vendor_of_slug.get(slug), self.vendor_of_slug.get(target)} - {None}
         if target == slug or " " in model_id or len(vendors) > 1 or not (
                 listers[target] - {provider.id}):
