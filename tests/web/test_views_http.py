@@ -287,3 +287,16 @@ def test_a_model_id_written_as_people_write_it_redirects_to_the_graphs_spelling(
         assert client.get("/models/acme.swift", follow_redirects=True).json()["data"][
             "id"] == "acme-swift"
         assert client.get("/models/acme-swift-9").status_code == 404  # spelled right: as before
+
+
+def test_a_model_whose_iri_is_not_slug_shaped_is_served_as_written(tmp_path):
+    """A curated file may name a model <…/model/odd.model>: its id as written is served, not
+    redirected to `odd-model` (which names no model)."""
+    graph = ox.NamedNode("https://w3id.org/modelgraph/source/a")
+    model = ox.NamedNode("https://w3id.org/modelgraph/id/model/odd.model")
+    quads = [ox.Quad(model, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                     ox.NamedNode("https://w3id.org/modelgraph/ontology#Model"), graph)]
+    with serve(tmp_path, quads=quads) as client:
+        response = client.get("/models/odd.model", params={"format": "json"},
+                              follow_redirects=False)
+        assert response.status_code == 200 and response.json()["data"]["id"] == "odd.model"

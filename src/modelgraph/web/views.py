@@ -26,6 +26,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from .. import views
+from ..errors import InputError, NotFound
 from ..execution import DATASET, DatasetJob, GraphJob, QueryExecutor, QueryJob
 from ..execution.jobs import ViewJob
 from ..exports import context, view_jsonld
@@ -157,7 +158,8 @@ def _as_id(written: str) -> str:
 
 def _respelled(request: Request, build: ViewCall) -> Response | None:
     """A permanent redirect to the same view with its model ids spelled as the graph spells
-    them, when a path or `to` writes one otherwise; None when they already are."""
+    them, for a path or `to` that writes one otherwise (and named no model as written);
+    None when they already are."""
     model_id, to = build.kwargs.get("model_id"), build.kwargs.get("to")
     ids = [i for i in (model_id, to) if i is not None]
     if all(_ID.fullmatch(i) for i in ids) or not all(_as_id(i) for i in ids):
@@ -172,10 +174,19 @@ def _respelled(request: Request, build: ViewCall) -> Response | None:
 
 
 async def _answer(request: Request, fmt: str | None, build: ViewCall, jsonld=None) -> Response:
-    """Negotiate first (a 406 costs no query), then run the view (or read it, materialised)."""
-    respelled = _respelled(request, build)
-    if respelled is not None:
+    """Negotiate first (a 406 costs no query), then run the view (or read it, materialised);
+    a model not found as written is looked for as the graph spells ids."""
+    try:
+        return await _view_answer(request, fmt, build, jsonld)
+    except (NotFound, InputError):  # no such model, or no id as written ("GPT-4o mini")
+        respelled = _respelled(request, build)
+        if respelled is None:
+            raise
         return respelled
+
+
+async def _view_answer(request: Request, fmt: str | None, build: ViewCall,
+                       jsonld=None) -> Response:
     choice = negotiate(request.headers.get("accept"), VIEW_FORMATS, fmt)
     if choice.format is VIEW_JSONLD and jsonld is not None:
         document = await _run_view(request, jsonld)
