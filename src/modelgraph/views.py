@@ -251,7 +251,9 @@ def local_name(iri: str) -> str:
 
 
 def _cited_values(ctx: ViewContext, pairs) -> list[dict]:
-    """[(term, graph)] -> [{value, sources, stale}] with one entry per distinct value."""
+    """[(term, graph)] -> [{value, sources, stale}] with one entry per distinct value (and
+    its `language`, for a language-tagged string: "Odd model" in English and in French are
+    two values)."""
     grouped: dict = {}
     for term, graph in pairs:
         if term is None:
@@ -260,7 +262,12 @@ def _cited_values(ctx: ViewContext, pairs) -> list[dict]:
         grouped.setdefault(term, set())
         if sid:
             grouped[term].add(sid)
-    return [{"value": py(term), **ctx.cite(ids)} for term, ids in grouped.items()]
+    return [{"value": py(term), **_language(term), **ctx.cite(ids)}
+            for term, ids in grouped.items()]
+
+
+def _language(term) -> dict:
+    return {"language": term.language} if isinstance(term, Literal) and term.language else {}
 
 
 def model_iri(model_id: str) -> NamedNode:
@@ -503,7 +510,8 @@ def model_view(ctx: ViewContext, model_id: str) -> ViewResult:
     facts = []
     for prop in sorted(by_property):
         values = [
-            {"value": py(term), **({"label": labels[term]} if term in labels else {}),
+            {"value": py(term), **_language(term),
+             **({"label": labels[term]} if term in labels else {}),
              **ctx.cite(ids)}
             for term, ids in by_property[prop].items()
         ]

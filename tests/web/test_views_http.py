@@ -300,3 +300,19 @@ def test_a_model_whose_iri_is_not_slug_shaped_is_served_as_written(tmp_path):
         response = client.get("/models/odd.model", params={"format": "json"},
                               follow_redirects=False)
         assert response.status_code == 200 and response.json()["data"]["id"] == "odd.model"
+
+
+def test_a_language_tagged_value_keeps_its_language_in_the_json_view(tmp_path):
+    """Regression: "Odd model"@en and "Modèle bizarre"@fr were two plain strings."""
+    graph = ox.NamedNode("https://w3id.org/modelgraph/source/a")
+    model = ox.NamedNode("https://w3id.org/modelgraph/id/model/zz-odd")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    quads = [ox.Quad(model, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                     ox.NamedNode("https://w3id.org/modelgraph/ontology#Model"), graph),
+             ox.Quad(model, label, ox.Literal("Odd model", language="en"), graph),
+             ox.Quad(model, label, ox.Literal("Modèle bizarre", language="fr"), graph)]
+    with serve(tmp_path, quads=quads) as client:
+        facts = {f["name"]: f["values"] for f in
+                 client.get("/models/zz-odd", params={"format": "json"}).json()["data"]["facts"]}
+    assert sorted((v["value"], v.get("language")) for v in facts["label"]) == [
+        ("Modèle bizarre", "fr"), ("Odd model", "en")]
