@@ -554,7 +554,9 @@ def _build_remote_if_empty(store, settings, no_build: bool) -> None:
     """Before serving a triplestore: build into it from the seed pages if it holds no
     modelgraph graph yet (unless told not to)."""
     with store:
-        if store.named_graphs():
+        with store.time_limit(settings.query_timeout_s):  # `--timeout`: a store that hangs
+            held = store.named_graphs()
+        if held:
             return
         if no_build:
             raise StoreError("no modelgraph graph on the triplestore; run "

@@ -128,6 +128,21 @@ def test_a_triplestore_that_answers_garbage_is_exit_5(run):
     assert code == 5 and "answered with text/html" in err
 
 
+def test_serve_gives_up_on_a_triplestore_that_does_not_answer_at_its_timeout():
+    """Regression: `serve --store URL --timeout 1` waited the store's 30 s transport
+    timeout for a server that never answers before saying so."""
+    reply = Reply(body=b"", delay_s=20)
+    with StubServer(lambda request: reply) as stub:
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "modelgraph.cli", "serve", "--store", stub.url,
+             "--timeout", "1", "--port", str(free_port())],
+            capture_output=True, text=True, check=False, timeout=60)
+        waited = time.monotonic() - started
+    assert done.returncode == 5 and "within 1 s" in done.stderr, done.stderr
+    assert waited < 15
+
+
 def test_serve_builds_an_empty_triplestore_then_serves_it(store, tmp_path):
     port = free_port()
     log_path = tmp_path / "serve.log"

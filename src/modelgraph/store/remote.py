@@ -593,7 +593,7 @@ class RemoteStore:
         except httpx.TimeoutException:
             raise StoreTimeout(
                 f"the triplestore did not answer {what} within "
-                f"{timeout or self.timeout_s:g} s",
+                f"{round(timeout or self.timeout_s, 2):g} s",  # (what was left of a limit)
                 source=shown,
             ) from None
         except (httpx.HTTPError, OSError) as exc:
