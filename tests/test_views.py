@@ -31,12 +31,16 @@ from . import fictional
 TODAY = dt.date(2026, 11, 24)
 
 
-@pytest.fixture(scope="module", params=["derived", "computed"])
-def ctx(request):
-    quads = fictional.quads()
-    if request.param == "derived":
+def _context(quads, kind: str) -> ViewContext:
+    """The views over `quads`, with the derived graph a build writes or without it."""
+    if kind == "derived":
         quads = with_derived(quads)
     return ViewContext(EmbeddedStore.memory(quads), stale_after_days=180, today=TODAY)
+
+
+@pytest.fixture(scope="module", params=["derived", "computed"])
+def ctx(request):
+    return _context(fictional.quads(), request.param)
 
 
 def test_models_lists_aliases_not_snapshots_with_cheapest_prices(ctx):
@@ -309,10 +313,7 @@ def test_models_page_through_all_matches_in_a_stable_order(ctx):
 @pytest.fixture(scope="module", params=["derived", "computed"])
 def disputed(request):
     """The catalogue plus sources c and d (tests/fictional.py), which dispute figures."""
-    quads = fictional.disputed_quads()
-    if request.param == "derived":
-        quads = with_derived(quads)
-    return ViewContext(EmbeddedStore.memory(quads), stale_after_days=180, today=TODAY)
+    return _context(fictional.disputed_quads(), request.param)
 
 
 def test_a_delta_starts_from_the_value_most_sources_state_not_the_most_precise(disputed):

@@ -234,15 +234,22 @@ def _claim_value(term):
     if isinstance(term, ox.NamedNode):
         return {"id": term.value}
     if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        if datatype in _NATIVE:
-            return _NATIVE[datatype](term.value)
-        if term.language:
-            return {"@value": term.value, "@language": term.language}
-        if datatype == XSD.string.value:
-            return term.value
-        return {"@value": term.value, "@type": datatype}
+        return _literal_value(term)
     return {"id": f"_:{term.value}"}  # a blank node (none is described today)
+
+
+def _literal_value(term: ox.Literal, coerced: str | None = None):
+    """A literal as plain as JSON-LD lets it stay the same RDF term: integers and booleans
+    as JSON's own, strings (and values of the datatype `coerced`, which the context gives
+    the key) as strings; a language or any other datatype written out."""
+    datatype = term.datatype.value
+    if datatype in _NATIVE:
+        return _NATIVE[datatype](term.value)
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    if datatype == XSD.string.value or datatype == coerced:
+        return term.value  # decimals stay exact strings; the context types them
+    return {"@value": term.value, "@type": datatype}
 
 
 def _unwrap(node: dict) -> dict:
@@ -270,9 +277,8 @@ def _coercion(definition) -> str | None:
 
 
 def _value(term, label=None, coerced: str | None = None):
-    """A value as plain as JSON-LD lets it stay the same RDF term: IRIs as strings (or
-    {id, label}), integers and booleans as JSON's own, strings and the context's decimals
-    as strings; a language or any other datatype written out (`@language`, `@type`)."""
+    """A node's value in the framed document: IRIs as strings (or {id, label}), literals
+    as `_literal_value` writes them."""
     if isinstance(term, ox.NamedNode):
         if term.value.startswith(MG.iri):
             return term.value[len(MG.iri):]
@@ -280,12 +286,5 @@ def _value(term, label=None, coerced: str | None = None):
             return {"id": term.value, "label": label.value}
         return term.value
     if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        if datatype in _NATIVE:
-            return _NATIVE[datatype](term.value)
-        if term.language:
-            return {"@value": term.value, "@language": term.language}
-        if datatype == XSD.string.value or datatype == coerced:
-            return term.value  # decimals stay exact strings; the context types them
-        return {"@value": term.value, "@type": datatype}
+        return _literal_value(term, coerced)
     return str(term)

@@ -14,11 +14,16 @@ from .. import fictional
 from .conftest import BACKENDS, MG, SRC, serve, served
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def client(request):
-    with served(request, fictional.quads(), workers=1, stale_after_days=36500,
+def _serving(request, quads):
+    """A client of the service over `quads`, on the backend the fixture was given."""
+    with served(request, quads, workers=1, stale_after_days=36500,
                 raise_server_exceptions=True) as client:
         yield client
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(request):
+    yield from _serving(request, fictional.quads())
 
 
 def test_models_as_json_with_filters_and_paging(client):
@@ -193,9 +198,7 @@ def test_conflicts_are_paged_over_http(client):
 @pytest.fixture(scope="module", params=BACKENDS)
 def disputed(request):
     """The catalogue plus sources c and d, which dispute figures (tests/fictional.py)."""
-    with served(request, fictional.disputed_quads(), workers=1, stale_after_days=36500,
-                raise_server_exceptions=True) as client:
-        yield client
+    yield from _serving(request, fictional.disputed_quads())
 
 
 def test_migration_over_http_uses_the_value_most_sources_state(disputed):

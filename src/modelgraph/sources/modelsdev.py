@@ -639,7 +639,8 @@ class _Analysis:
         self.vendor_of_slug = self._vendors_of_models(named)
         self.vendor_of_alias = self._vendors_of_aliases()
         self._own_prefixes: dict[str, set[str]] = {}
-        self._spelling_groups: dict[tuple, list[str]] | None = None  # of the slugs listed
+        # the slugs listed, by `_spelling_key` (filled by `with_host_spellings_read`)
+        self._spelling_groups: dict[tuple, list[str]] = {}
         self.host_names = self._host_names()
         self.routers = {
             p.id
@@ -788,12 +789,15 @@ class _Analysis:
         another provider would write (``openai/gpt-4o-mini``), a host's name or prefix
         dropped (``azure-gpt-4o``), points the entry's name writes put back
         (``claude-opus-41`` named "Claude Opus 4.1"), then a version number glued to
-        the letters before it or not (``solar-pro3``, ``solar-pro-3``), or a point written
-        ``p`` (``glm-4p5``), as most providers write it. The id as listed stays the offer's
-        endpoint id."""
+        the letters before it or not (``solar-pro3``, ``solar-pro-3``), a point written
+        ``p`` (``glm-4p5``) or words in another order (``claude-sonnet-3-5``), as most
+        providers write it. The id as listed stays the offer's endpoint id."""
         listers: dict[str, set[str]] = defaultdict(set)
         for provider, entry in self._entries():
             listers[self.slug(entry)].add(provider.id)
+        self._spelling_groups = defaultdict(list)
+        for slug in listers:
+            self._spelling_groups[_spelling_key(slug)].append(slug)
         spelled = self._spellings_by_key(listers)
         return [
             replace(provider, entries=tuple(
@@ -832,7 +836,7 @@ class _Analysis:
             if _points_run_together(slug, named):  # Venice's `openai-gpt-54-mini`, "GPT-5.4 Mini"
                 rest = slug = named
             # the model as others list it, in any of its spellings (rules 17, 19)
-            spellings = self._spellings_of(slug, listers)
+            spellings = self._spellings_of(slug)
             listed = set().union(*(listers.get(s, ()) for s in spellings)) - {provider.id}
             known = [s for s in spellings if s in self.vendor_of_slug]
             vendors = {self.vendor_of_slug[s] for s in known} - {None}
@@ -861,12 +865,8 @@ class _Analysis:
         path, slash, _name = entry.id.rpartition("/")
         return f"{path}{slash}{named}"
 
-    def _spellings_of(self, slug: str, listers: dict[str, set[str]]) -> list[str]:
+    def _spellings_of(self, slug: str) -> list[str]:
         """`slug` and the slugs listed that spell the same model (`_spelling_key`)."""
-        if self._spelling_groups is None:
-            self._spelling_groups = defaultdict(list)
-            for listed in listers:
-                self._spelling_groups[_spelling_key(listed)].append(listed)
         return list(dict.fromkeys([slug, *self._spelling_groups.get(_spelling_key(slug), ())]))
 
     def _names_a_host(self, provider: _Provider, head: str) -> bool:
@@ -885,13 +885,10 @@ class _Analysis:
         for a hyphen between letters and the number after them, a point written `p`, or the
         order of their words (`_spelling_key`; on a tie, the one with more hyphens; never one
         with the `p`)."""
-        groups: dict[tuple, list[str]] = defaultdict(list)
-        for slug in listers:
-            groups[_spelling_key(slug)].append(slug)
         return {
             slug: max(group, key=lambda s: (
                 not _POINT_AS_P.search(s), len(listers[s]), s.count("-"), s))
-            for group in groups.values() if len(group) > 1 for slug in group
+            for group in self._spelling_groups.values() if len(group) > 1 for slug in group
         }
 
     def _digits_as_listed(self, provider: _Provider, model_id: str, spelled: dict[str, str],
@@ -900,7 +897,7 @@ class _Analysis:
         spelling and no vendor of one spelling differs from that of the other."""
         slug = resolve_model(ModelRef(identifier=model_id)).slug
         # a slug no one lists (a vendor path just read) takes its group's spelling too
-        group = self._spellings_of(slug, listers)
+        group = self._spellings_of(slug)
         target = spelled.get(slug) or next((spelled[s] for s in group if s in spelled), None) \
             or (group[1] if len(group) == 2 and not listers.get(slug) else slug)
         vendors = {self.vendor_of_slug.get(slug), self.vendor_of_slug.get(target)} - {None}

@@ -30,6 +30,7 @@ from ..errors import InputError, NotFound
 from ..execution import DATASET, DatasetJob, GraphJob, QueryExecutor, QueryJob
 from ..execution.jobs import ViewJob
 from ..exports import context, view_jsonld
+from ..identity import slugify
 from ..materialized import candidate_reasons, json_bytes, json_value
 from .cache import generation_reader
 from .context import service
@@ -147,13 +148,7 @@ def materialized_answer(svc, call: ViewCall) -> bytes | views.ViewResult | None:
     return documents.document(call.function, kwargs["model_id"])
 
 
-_ID = re.compile(r"[a-z0-9-]+")
-
-
-def _as_id(written: str) -> str:
-    """A model id as written by a person (`gpt-4.1-nano`, `GPT-4o mini`) as the graph spells
-    ids: lower case, anything but letters and digits a hyphen."""
-    return re.sub(r"[^a-z0-9]+", "-", written.lower()).strip("-")
+_ID = re.compile(r"[a-z0-9-]+")  # an id as `slugify` spells it (docs/identity.md, rule 1)
 
 
 def _respelled(request: Request, build: ViewCall) -> Response | None:
@@ -162,12 +157,12 @@ def _respelled(request: Request, build: ViewCall) -> Response | None:
     None when they already are."""
     model_id, to = build.kwargs.get("model_id"), build.kwargs.get("to")
     ids = [i for i in (model_id, to) if i is not None]
-    if all(_ID.fullmatch(i) for i in ids) or not all(_as_id(i) for i in ids):
+    if all(_ID.fullmatch(i) for i in ids) or not all(slugify(i) for i in ids):
         return None
     segments = request.scope["path"].split("/")
     if model_id is not None and len(segments) > 2 and segments[2] == model_id:
-        segments[2] = _as_id(model_id)
-    params = [(k, _as_id(v) if k == "to" and v == to else v)
+        segments[2] = slugify(model_id)
+    params = [(k, slugify(v) if k == "to" and v == to else v)
               for k, v in request.query_params.multi_items()]
     url = quote("/".join(segments)) + (f"?{urlencode(params)}" if params else "")
     return RedirectResponse(url, status_code=308)
