@@ -83,7 +83,6 @@ _CORE_CACHE_SIZE = 50_000
 _ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
 # Not sources: the ontology, and what derive.py computes from the sources after each write
 _NOT_SOURCES = frozenset({_ONTOLOGY_GRAPH, ox.NamedNode(DERIVED)})
-_LOCATOR = MG.locator
 # Targets every subject of a property the shapes constrain: its class must be on its page.
 DESCRIBED_CLASS = rdflib.URIRef(SHAPES_NS + "Described-class")
 ONTOLOGY_CLASS = rdflib.URIRef(SHAPES_NS + "OntologyClass")
@@ -257,13 +256,14 @@ def _checks() -> _Checks:
     for path in set(shapes.objects(None, SH.path)):  # see mgsh:Described-class in core.ttl
         if isinstance(path, rdflib.URIRef) and path != RDF.type:
             core_shapes.add((DESCRIBED_CLASS, SH.targetSubjectsOf, path))
+    ontology = _ontology()  # parsed once for both uses
     classes = rdflib.BNode()
     rdflib.collection.Collection(core_shapes, classes, sorted(
-        c for c in _ontology().subjects(RDF.type, OWL.Class) if isinstance(c, rdflib.URIRef)))
+        c for c in ontology.subjects(RDF.type, OWL.Class) if isinstance(c, rdflib.URIRef)))
     core_shapes.add((ONTOLOGY_CLASS, SH["in"], classes))
     hierarchy = tuple(
         (s, RDFS.subClassOf, o)
-        for s, o in _ontology().subject_objects(RDFS.subClassOf)
+        for s, o in ontology.subject_objects(RDFS.subClassOf)
         if isinstance(s, rdflib.URIRef) and isinstance(o, rdflib.URIRef)
     )
     subclasses: dict[str, set[str]] = {}
@@ -387,9 +387,11 @@ def _validate(quads, default_source: str, extra: list[ValidationIssue], cache) -
 def _located(issues: list[ValidationIssue], pages: dict) -> list[ValidationIssue]:
     """Each issue from one source with where that source's page has its focus node (the
     extractor's mg:locator: the line and field of an offer or a result, a record)."""
+    if not any(len(issue.source_ids) == 1 for issue in issues):
+        return issues  # nothing to locate: no need to look through the pages
     locators = {(source, node_id(quad.subject)): quad.object.value
                 for source, quads in pages.items() for quad in quads
-                if quad.predicate == _LOCATOR and isinstance(quad.object, ox.Literal)}
+                if quad.predicate == MG.locator and isinstance(quad.object, ox.Literal)}
     return [replace(issue, locator=locators.get((issue.source_ids[0], issue.focus_node)))
             if len(issue.source_ids) == 1 else issue for issue in issues]
 
